@@ -1,0 +1,94 @@
+# shellcheck shell=bash
+# Shared helpers for the scripts behind the Makefile. Source it; it defines functions and paths only.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK_DIR="${LLO_WORK_DIR:-$REPO_ROOT/.work}"
+VENV_DIR="${LLO_VENV_DIR:-$REPO_ROOT/.venv}"
+COLLECTIONS_DIR="$WORK_DIR/collections"
+# The `ansible` bundle whose wheel carries the same third-party collections when Galaxy is unreachable.
+ANSIBLE_BUNDLE_VERSION="${LLO_ANSIBLE_BUNDLE_VERSION:-12.3.0}"
+# community.docker 4.8.5, community.general 11.4.2, ansible.posix 2.1.0 in ansible 12.3.0: inside requirements.yml.
+BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix)
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Runs "$@" as one named stage and prints its wall time; returns the command's status.
+run_stage() {
+  local name="$1"; shift
+  local start=$SECONDS rc=0
+  log "stage $name: start"
+  "$@" || rc=$?
+  log "stage $name: $([ $rc -eq 0 ] && echo ok || echo "FAILED (rc=$rc)") in $((SECONDS - start)) s"
+  return $rc
+}
+
+# Creates the controller virtualenv, reinstalling only when a requirements file changed.
+ensure_venv() {
+  local req="${1:-$REPO_ROOT/requirements/dev.txt}"
+  local stamp="$VENV_DIR/.requirements.sha256"
+  local want
+  want="$(cat "$REPO_ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)-$(basename "$req")"
+  if [ -x "$VENV_DIR/bin/python" ] && [ -f "$stamp" ] && grep -qx -- "$want" "$stamp"; then
+    return 0
+  fi
+  log "creating virtualenv $VENV_DIR from $req"
+  [ -x "$VENV_DIR/bin/python" ] || python3 -m venv "$VENV_DIR"
+  "$VENV_DIR/bin/pip" install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" >&2 || true
+  "$VENV_DIR/bin/pip" install -q --disable-pip-version-check -r "$req" 2>&1 | grep -v "^WARNING: Location" >&2
+  [ "${PIPESTATUS[0]}" -eq 0 ] || die "pip could not install $req; see the messages above"
+  echo "$want" > "$stamp"
+}
+
+activate_env() {
+  export PATH="$VENV_DIR/bin:$PATH"
+  export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_DIR:$HOME/.ansible/collections"
+  export ANSIBLE_NOCOLOR=1 PY_COLORS=0
+}
+
+collections_present() {
+  local c
+  for c in "${BUNDLED_COLLECTIONS[@]}"; do
+    [ -f "$COLLECTIONS_DIR/ansible_collections/$c/MANIFEST.json" ] || return 1
+  done
+}
+
+# Installs requirements.yml from Galaxy; when Galaxy is unreachable, extracts the same collections from the
+# `ansible` wheel on PyPI and says so.
+ensure_collections() {
+  collections_present && return 0
+  mkdir -p "$COLLECTIONS_DIR"
+  log "installing collections from requirements.yml (Galaxy)"
+  if timeout 120 "$VENV_DIR/bin/ansible-galaxy" collection install -r "$REPO_ROOT/requirements.yml" \
+      -p "$COLLECTIONS_DIR" >"$WORK_DIR/galaxy.log" 2>&1 && collections_present; then
+    return 0
+  fi
+  log "Galaxy is unreachable ($(grep -v '^[[:space:]]*$' "$WORK_DIR/galaxy.log" | tail -n 1)):"
+  log "taking ${BUNDLED_COLLECTIONS[*]} from the ansible==$ANSIBLE_BUNDLE_VERSION wheel on PyPI instead"
+  rm -f "$HOME/.ansible/galaxy_token"
+  local dl="$WORK_DIR/dl"
+  mkdir -p "$dl"
+  "$VENV_DIR/bin/pip" download -q --disable-pip-version-check --no-deps "ansible==$ANSIBLE_BUNDLE_VERSION" \
+    -d "$dl" 2>&1 | grep -v "^WARNING: Location" >&2
+  local wheel
+  wheel="$(ls "$dl"/ansible-"$ANSIBLE_BUNDLE_VERSION"-*.whl)" || die "no ansible wheel downloaded into $dl"
+  "$VENV_DIR/bin/python" - "$wheel" "$COLLECTIONS_DIR" "${BUNDLED_COLLECTIONS[@]}" <<'PY'
+import sys, zipfile
+wheel, dest, wanted = sys.argv[1], sys.argv[2], sys.argv[3:]
+prefixes = tuple("ansible_collections/%s/" % c for c in wanted)
+with zipfile.ZipFile(wheel) as zf:
+    members = [m for m in zf.namelist() if m.startswith(prefixes)]
+    zf.extractall(dest, members)
+print("extracted %d files" % len(members), file=sys.stderr)
+PY
+  collections_present || die "collections still missing under $COLLECTIONS_DIR"
+}
+
+# Copies the working tree to .work/ansible_collections/local_llm/ollama, where ansible-test needs it.
+sync_collection_copy() {
+  local dest="$WORK_DIR/ac/ansible_collections/local_llm/ollama"
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -C "$REPO_ROOT" -c --exclude=./.git --exclude=./.venv --exclude=./.work --exclude=./tests/output \
+    --exclude=__pycache__ --exclude=.pytest_cache --exclude=./reports . | tar -C "$dest" -x
+  echo "$dest"
+}
