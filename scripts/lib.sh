@@ -23,6 +23,15 @@ run_stage() {
   return $rc
 }
 
+# Runs pip quietly; its output is shown only when it fails.
+quiet_pip() {
+  mkdir -p "$WORK_DIR"
+  if ! "$VENV_DIR/bin/pip" --disable-pip-version-check -q "$@" >"$WORK_DIR/pip.log" 2>&1; then
+    grep -v "^WARNING: Location" "$WORK_DIR/pip.log" >&2
+    die "pip $* failed; see the messages above"
+  fi
+}
+
 # Creates the controller virtualenv, reinstalling only when a requirements file changed.
 ensure_venv() {
   local req="${1:-$REPO_ROOT/requirements/dev.txt}"
@@ -34,9 +43,8 @@ ensure_venv() {
   fi
   log "creating virtualenv $VENV_DIR from $req"
   [ -x "$VENV_DIR/bin/python" ] || python3 -m venv "$VENV_DIR"
-  "$VENV_DIR/bin/pip" install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" >&2 || true
-  "$VENV_DIR/bin/pip" install -q --disable-pip-version-check -r "$req" 2>&1 | grep -v "^WARNING: Location" >&2
-  [ "${PIPESTATUS[0]}" -eq 0 ] || die "pip could not install $req; see the messages above"
+  quiet_pip install --upgrade pip
+  quiet_pip install -r "$req"
   echo "$want" > "$stamp"
 }
 
@@ -68,8 +76,7 @@ ensure_collections() {
   rm -f "$HOME/.ansible/galaxy_token"
   local dl="$WORK_DIR/dl"
   mkdir -p "$dl"
-  "$VENV_DIR/bin/pip" download -q --disable-pip-version-check --no-deps "ansible==$ANSIBLE_BUNDLE_VERSION" \
-    -d "$dl" 2>&1 | grep -v "^WARNING: Location" >&2
+  quiet_pip download --no-deps "ansible==$ANSIBLE_BUNDLE_VERSION" -d "$dl"
   local wheel
   wheel="$(ls "$dl"/ansible-"$ANSIBLE_BUNDLE_VERSION"-*.whl)" || die "no ansible wheel downloaded into $dl"
   "$VENV_DIR/bin/python" - "$wheel" "$COLLECTIONS_DIR" "${BUNDLED_COLLECTIONS[@]}" <<'PY'
