@@ -7,8 +7,9 @@ VENV_DIR="${LLO_VENV_DIR:-$REPO_ROOT/.venv}"
 COLLECTIONS_DIR="$WORK_DIR/collections"
 # The `ansible` bundle whose wheel carries the same third-party collections when Galaxy is unreachable.
 ANSIBLE_BUNDLE_VERSION="${LLO_ANSIBLE_BUNDLE_VERSION:-12.3.0}"
-# community.docker 4.8.5, community.general 11.4.2, ansible.posix 2.1.0 in ansible 12.3.0: inside requirements.yml.
-BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix)
+# community.docker 4.8.5, community.general 11.4.2, ansible.posix 2.1.0 in ansible 12.3.0 (inside requirements.yml),
+# and community.library_inventory_filtering_v1, which community.docker depends on.
+BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix community/library_inventory_filtering_v1)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -32,20 +33,21 @@ quiet_pip() {
   fi
 }
 
-# Creates the controller virtualenv, reinstalling only when a requirements file changed.
+# Creates the controller virtualenv; installs a requirements file again only when some requirements file changed.
 ensure_venv() {
   local req="${1:-$REPO_ROOT/requirements/dev.txt}"
-  local stamp="$VENV_DIR/.requirements.sha256"
-  local want
-  want="$(cat "$REPO_ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)-$(basename "$req")"
-  if [ -x "$VENV_DIR/bin/python" ] && [ -f "$stamp" ] && grep -qx -- "$want" "$stamp"; then
+  local stamp="$VENV_DIR/.requirements.stamp" hash
+  hash="$(cat "$REPO_ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)"
+  if [ -x "$VENV_DIR/bin/python" ] && [ "$(head -n 1 "$stamp" 2>/dev/null)" = "$hash" ] \
+      && grep -qx -- "$(basename "$req")" "$stamp"; then
     return 0
   fi
-  log "creating virtualenv $VENV_DIR from $req"
+  log "installing $req into the virtualenv $VENV_DIR"
   [ -x "$VENV_DIR/bin/python" ] || python3 -m venv "$VENV_DIR"
   quiet_pip install --upgrade pip
   quiet_pip install -r "$req"
-  echo "$want" > "$stamp"
+  [ "$(head -n 1 "$stamp" 2>/dev/null)" = "$hash" ] || echo "$hash" > "$stamp"
+  basename "$req" >> "$stamp"
 }
 
 activate_env() {

@@ -1,0 +1,36 @@
+# The README's two commands are `make provision` and `make test`; the other targets run one part of the tests.
+SHELL := /bin/bash
+ARGS ?=
+SCENARIO ?=
+
+.PHONY: provision test pytest sanity units lint molecule image build clean
+
+provision:  ## venv, collections, this collection, then playbooks/site.yml on localhost (ARGS="--check" etc.)
+	scripts/provision.sh $(ARGS)
+
+test:  ## everything CI runs, stage by stage, ending with "N passed, N failed"
+	scripts/test.sh
+
+pytest:
+	scripts/test.sh pytest
+
+sanity:
+	scripts/test.sh sanity
+
+units:
+	scripts/test.sh units
+
+lint:
+	scripts/test.sh lint
+
+molecule:  ## all scenarios, or one with SCENARIO=<name>
+	LLO_SCENARIOS="$(SCENARIO)" scripts/test.sh molecule
+
+image:
+	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; scripts/build-image.sh'
+
+build:  ## the collection tarball under .work/dist
+	bash -c 'source scripts/lib.sh; ensure_venv; mkdir -p .work/dist; .venv/bin/ansible-galaxy collection build . --output-path .work/dist --force'
+
+clean:
+	rm -rf .work tests/output

@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# The stages of `make test`. Each stage appends "<stage> <passed> <failed>" to $RESULTS_FILE. Source after lib.sh.
+
+RESULTS_FILE="${RESULTS_FILE:-$WORK_DIR/results.txt}"
+
+record() { echo "$1 $2 $3" >> "$RESULTS_FILE"; }
+
+# Prints "passed failed" counted from pytest junit XML files.
+junit_counts() {
+  "$VENV_DIR/bin/python" - "$@" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+passed = failed = 0
+for path in sys.argv[1:]:
+    for case in ET.parse(path).getroot().iter("testcase"):
+        kinds = {child.tag for child in case}
+        if kinds & {"failure", "error"}:
+            failed += 1
+        elif "skipped" not in kinds:
+            passed += 1
+print(passed, failed)
+PY
+}
+
+stage_pytest() {
+  local xml="$WORK_DIR/pytest.xml" rc=0
+  rm -f "$xml"
+  (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider --junitxml="$xml" ${PYTEST_ARGS:-} \
+    tests/unit tests/functional) || rc=$?
+  if [ -f "$xml" ]; then record pytest $(junit_counts "$xml"); else record pytest 0 1; fi
+  # pytest exits 5 when it collected nothing; that is a failure of the suite, not a pass.
+  return $rc
+}
+
+stage_sanity() {
+  local log="$WORK_DIR/sanity.log" rc=0 total failed
+  "$REPO_ROOT/scripts/ansible-test.sh" sanity 2>&1 | tee "$log" || rc=$?
+  total="$(grep -c "^Running sanity test" "$log" || true)"
+  failed="$(sed -nE 's/.*The ([0-9]+) sanity test\(s\) listed below \(out of ([0-9]+)\) failed.*/\1/p' "$log" | head -n 1)"
+  failed="${failed:-0}"
+  [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+  record sanity "$((total - failed > 0 ? total - failed : 0))" "$failed"
+  return $rc
+}
+
+stage_units() {
+  local rc=0 junit="$WORK_DIR/ac/ansible_collections/local_llm/ollama/tests/output/junit"
+  "$REPO_ROOT/scripts/ansible-test.sh" units || rc=$?
+  if ls "$junit"/*.xml >/dev/null 2>&1; then record units $(junit_counts "$junit"/*.xml); else record units 0 1; fi
+  return $rc
+}
+
+stage_lint() {
+  local rc=0
+  (cd "$REPO_ROOT" && "$VENV_DIR/bin/ansible-lint" --profile production --offline) || rc=$?
+  if [ $rc -eq 0 ]; then record ansible-lint 1 0; else record ansible-lint 0 1; fi
+  return $rc
+}
+
+molecule_scenarios() {
+  local f
+  for f in "$REPO_ROOT"/molecule/*/molecule.yml; do basename "$(dirname "$f")"; done
+}
+
+# Runs every scenario, or those named in $LLO_SCENARIOS (space-separated).
+stage_molecule() {
+  local scenarios=() s rc=0 start
+  read -r -a scenarios <<< "${LLO_SCENARIOS:-}"
+  [ ${#scenarios[@]} -gt 0 ] || mapfile -t scenarios < <(molecule_scenarios)
+  ensure_docker_engine
+  LLO_MOLECULE_IMAGE="$("$REPO_ROOT/scripts/build-image.sh")" || return 1
+  export LLO_MOLECULE_IMAGE
+  for s in "${scenarios[@]}"; do
+    start=$SECONDS
+    if (cd "$REPO_ROOT" && molecule test -s "$s"); then
+      record "molecule:$s" 1 0
+      log "molecule scenario $s passed in $((SECONDS - start)) s"
+    else
+      record "molecule:$s" 0 1
+      log "molecule scenario $s FAILED in $((SECONDS - start)) s"
+      rc=1
+    fi
+  done
+  return $rc
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make test`: every stage CI runs, each timed, then one plain "N passed, N failed" line.
+# Usage: scripts/test.sh [stage ...]   (stages: pytest sanity units lint molecule; default: all)
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/docker-engine.sh"
+source "$(dirname "$0")/stages.sh"
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(pytest sanity units lint molecule)
+
+mkdir -p "$WORK_DIR"
+: > "$RESULTS_FILE"
+total_start=$SECONDS
+run_stage setup bash -c 'source "$0/lib.sh"; set -e; ensure_venv; ensure_collections' "$(dirname "$0")" || {
+  echo "0 passed, 1 failed"; exit 1; }
+activate_env
+
+status=0
+for stage in "${stages[@]}"; do
+  case "$stage" in
+    pytest|sanity|units|lint|molecule) run_stage "$stage" "stage_$stage" || status=1 ;;
+    *) die "unknown stage '$stage' (use pytest, sanity, units, lint or molecule)" ;;
+  esac
+done
+
+log "per stage (passed/failed):"
+awk '{printf "    %-28s %4d passed %4d failed\n", $1, $2, $3}' "$RESULTS_FILE" >&2
+log "total time $((SECONDS - total_start)) s"
+read -r passed failed < <(awk '{p += $2; f += $3} END {print p + 0, f + 0}' "$RESULTS_FILE")
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status

@@ -1,0 +1,139 @@
+"""The collection as a user gets it: the built tarball, its installation, `make provision`, and preflight."""
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+USER_CONTENT = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "plugins/", "roles/", "playbooks/", "docs/")
+DEVELOPER_CONTENT = ("tests/", "molecule/", "scripts/", ".ci/", "requirements/", "Makefile", ".venv/", ".work/")
+
+
+def run(args, env=None, cwd=REPO_ROOT, timeout=300):
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="module")
+def built_tarball(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    result = run([str(VENV_BIN / "ansible-galaxy"), "collection", "build", str(REPO_ROOT), "--output-path", str(out)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    (tarball,) = out.glob("local_llm-ollama-*.tar.gz")
+    return tarball
+
+
+@pytest.fixture(scope="module")
+def installed_path(built_tarball, tmp_path_factory):
+    dest = tmp_path_factory.mktemp("installed")
+    result = run([str(VENV_BIN / "ansible-galaxy"), "collection", "install", str(built_tarball), "--no-deps", "--force", "-p", str(dest)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dest
+
+
+@pytest.fixture(scope="module")
+def collection_env(tmp_path_factory):
+    """Environment in which local_llm.ollama resolves to this working tree."""
+    root = tmp_path_factory.mktemp("collections")
+    link = root / "ansible_collections" / "local_llm" / "ollama"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(REPO_ROOT)
+    env = dict(os.environ)
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join([str(root), env.get("ANSIBLE_COLLECTIONS_PATH", "")])
+    env["ANSIBLE_NOCOLOR"] = "1"
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), env["PATH"]])
+    return env
+
+
+def tarball_members(tarball):
+    with tarfile.open(tarball) as archive:
+        return [name[2:] if name.startswith("./") else name for name in archive.getnames()]
+
+
+def test_tarball_holds_what_a_user_needs(built_tarball):
+    members = tarball_members(built_tarball)
+    for wanted in USER_CONTENT:
+        assert any(m == wanted.rstrip("/") or m.startswith(wanted) for m in members), wanted
+
+
+def test_tarball_leaves_developer_content_out(built_tarball):
+    members = tarball_members(built_tarball)
+    leaked = [m for m in members if m.startswith(DEVELOPER_CONTENT) or m in DEVELOPER_CONTENT]
+    assert not leaked
+
+
+def test_installed_collection_lists_every_module(installed_path):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed_path))
+    result = run([str(VENV_BIN / "ansible-doc"), "-l", "local_llm.ollama", "--json"], env=env)
+    assert result.returncode == 0, result.stderr
+    listed = set(json.loads(result.stdout))
+    shipped = {"local_llm.ollama." + p.stem for p in (REPO_ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__"}
+    assert listed == shipped
+
+
+def test_installed_collection_lists_every_role(installed_path):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed_path))
+    result = run([str(VENV_BIN / "ansible-doc"), "-t", "role", "-l", "local_llm.ollama", "--json"], env=env)
+    assert result.returncode == 0, result.stderr
+    listed = set(json.loads(result.stdout))
+    shipped = {"local_llm.ollama." + p.name for p in (REPO_ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists()}
+    assert shipped and listed == shipped
+
+
+def test_requirements_yml_matches_galaxy_dependencies():
+    galaxy = yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text())
+    requirements = yaml.safe_load((REPO_ROOT / "requirements.yml").read_text())
+    assert {c["name"]: c["version"] for c in requirements["collections"]} == galaxy["dependencies"]
+
+
+def test_runtime_requires_ansible_2_17():
+    runtime = yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text())
+    assert runtime["requires_ansible"] == ">=2.17.0"
+
+
+def site_check(collection_env, *extra):
+    return run([str(VENV_BIN / "ansible-playbook"), "-i", "inventories/localhost", "playbooks/site.yml", "--check", *extra],
+               env=collection_env)
+
+
+def test_site_check_mode_summarises_this_host(collection_env):
+    result = site_check(collection_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WSL2: no" in result.stdout
+    assert "systemd: " in result.stdout
+    assert "failed=0" in result.stdout
+
+
+def test_preflight_refuses_an_untested_distribution(collection_env):
+    result = site_check(collection_env, "-e", json.dumps({"preflight_supported_platforms": {"Plan9": ["4"]}}))
+    assert result.returncode != 0
+    assert "supported are" in result.stdout
+    assert "preflight_allow_unsupported=true" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_preflight_allows_an_untested_distribution_when_told(collection_env):
+    extra = {"preflight_supported_platforms": {"Plan9": ["4"]}, "preflight_allow_unsupported": True}
+    result = site_check(collection_env, "-e", json.dumps(extra))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is not tested; continuing" in result.stdout
+    assert "NOT supported" in result.stdout
+
+
+def test_preflight_rejects_a_wrongly_typed_variable(collection_env):
+    result = site_check(collection_env, "-e", json.dumps({"preflight_install_packages": "perhaps"}))
+    assert result.returncode != 0
+    assert "preflight_install_packages" in result.stdout
+
+
+def test_make_provision_check_runs_end_to_end():
+    result = run(["make", "provision", "ARGS=--check"], timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Ready for the Ollama roles." in result.stdout or "Note: no systemd here" in result.stdout
+    assert "failed=0" in result.stdout
