@@ -93,11 +93,22 @@ PY
   collections_present || die "collections still missing under $COLLECTIONS_DIR"
 }
 
-# Copies the working tree to .work/ansible_collections/local_llm/ollama, where ansible-test needs it.
+# Copies the working tree (tracked and untracked, not ignored) to .work/ac/ansible_collections/local_llm/ollama,
+# where ansible-test needs it. The copy gets a git repository of its own: ansible-test lists its targets through the
+# nearest git repository, which would otherwise be this one, where the copy is ignored.
 sync_collection_copy() {
   local dest="$WORK_DIR/ac/ansible_collections/local_llm/ollama"
   rm -rf "$dest" && mkdir -p "$dest"
-  tar -C "$REPO_ROOT" -c --exclude=./.git --exclude=./.venv --exclude=./.work --exclude=./tests/output \
-    --exclude=__pycache__ --exclude=.pytest_cache --exclude=./reports . | tar -C "$dest" -x
+  (cd "$REPO_ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r tar -c --) | tar -C "$dest" -x
+  git -C "$dest" init -q && git -C "$dest" add -A
   echo "$dest"
+}
+
+# A collection path in which local_llm.ollama is this working tree itself (a symlink), for tools that resolve the
+# collection's own FQCNs without installing it (ansible-lint offline).
+self_collection_path() {
+  local root="$WORK_DIR/self"
+  mkdir -p "$root/ansible_collections/local_llm"
+  ln -sfn "$REPO_ROOT" "$root/ansible_collections/local_llm/ollama"
+  echo "$root"
 }

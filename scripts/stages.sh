@@ -23,10 +23,12 @@ PY
 }
 
 stage_pytest() {
-  local xml="$WORK_DIR/pytest.xml" rc=0
+  local xml="$WORK_DIR/pytest.xml" rc=0 dirs=() d
   rm -f "$xml"
+  for d in tests/unit tests/functional; do [ -d "$REPO_ROOT/$d" ] && dirs+=("$d"); done
+  # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words on purpose
   (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider --junitxml="$xml" ${PYTEST_ARGS:-} \
-    tests/unit tests/functional) || rc=$?
+    "${dirs[@]}") || rc=$?
   if [ -f "$xml" ]; then record pytest $(junit_counts "$xml"); else record pytest 0 1; fi
   # pytest exits 5 when it collected nothing; that is a failure of the suite, not a pass.
   return $rc
@@ -34,6 +36,8 @@ stage_pytest() {
 
 stage_sanity() {
   local log="$WORK_DIR/sanity.log" rc=0 total failed
+  # Without shellcheck, ansible-test's shellcheck test passes without looking at the scripts.
+  command -v shellcheck >/dev/null || install_host_packages shellcheck
   "$REPO_ROOT/scripts/ansible-test.sh" sanity 2>&1 | tee "$log" || rc=$?
   total="$(grep -c "^Running sanity test" "$log" || true)"
   failed="$(sed -nE 's/.*The ([0-9]+) sanity test\(s\) listed below \(out of ([0-9]+)\) failed.*/\1/p' "$log" | head -n 1)"
@@ -52,7 +56,8 @@ stage_units() {
 
 stage_lint() {
   local rc=0
-  (cd "$REPO_ROOT" && "$VENV_DIR/bin/ansible-lint" --profile production --offline) || rc=$?
+  (cd "$REPO_ROOT" && ANSIBLE_COLLECTIONS_PATH="$(self_collection_path):$ANSIBLE_COLLECTIONS_PATH" \
+    "$VENV_DIR/bin/ansible-lint" --profile production --offline) || rc=$?
   if [ $rc -eq 0 ]; then record ansible-lint 1 0; else record ansible-lint 0 1; fi
   return $rc
 }
@@ -69,7 +74,9 @@ stage_molecule() {
   [ ${#scenarios[@]} -gt 0 ] || mapfile -t scenarios < <(molecule_scenarios)
   ensure_docker_engine
   LLO_MOLECULE_IMAGE="$("$REPO_ROOT/scripts/build-image.sh")" || return 1
-  export LLO_MOLECULE_IMAGE
+  # Container names carry the checkout, so two checkouts can run the same scenario at once.
+  LLO_CHECKOUT_ID="$(echo "$REPO_ROOT" | sha256sum | cut -c1-8)"
+  export LLO_MOLECULE_IMAGE LLO_CHECKOUT_ID
   for s in "${scenarios[@]}"; do
     start=$SECONDS
     if (cd "$REPO_ROOT" && molecule test -s "$s"); then
