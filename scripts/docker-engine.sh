@@ -24,8 +24,8 @@ stop_docker_engine() {
   [ -n "$DOCKERD_PID" ] || return 0
   log "stopping the dockerd this run started (pid $DOCKERD_PID)"
   kill -TERM "$DOCKERD_PID" 2>/dev/null || true
-  local i
-  for i in $(seq 1 40); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+  local _
+  for _ in $(seq 1 40); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
   kill -KILL "$DOCKERD_PID" 2>/dev/null || true
   DOCKERD_PID=""
 }
@@ -42,8 +42,8 @@ ensure_docker_engine() {
   dockerd --bridge=none --iptables=false --ip-forward=false --ip-masq=false >"$WORK_DIR/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
   trap stop_docker_engine EXIT
-  local i
-  for i in $(seq 1 60); do
+  local _
+  for _ in $(seq 1 60); do
     docker_answers && return 0
     kill -0 "$DOCKERD_PID" 2>/dev/null || break
     sleep 0.5

@@ -5,6 +5,13 @@ RESULTS_FILE="${RESULTS_FILE:-$WORK_DIR/results.txt}"
 
 record() { echo "$1 $2 $3" >> "$RESULTS_FILE"; }
 
+# Records a stage's counts from pytest junit XML files.
+record_junit() {
+  local stage="$1" passed failed; shift
+  read -r passed failed < <(junit_counts "$@")
+  record "$stage" "$passed" "$failed"
+}
+
 # Prints "passed failed" counted from pytest junit XML files.
 junit_counts() {
   "$VENV_DIR/bin/python" - "$@" <<'PY'
@@ -29,7 +36,7 @@ stage_pytest() {
   # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words on purpose
   (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider --junitxml="$xml" ${PYTEST_ARGS:-} \
     "${dirs[@]}") || rc=$?
-  if [ -f "$xml" ]; then record pytest $(junit_counts "$xml"); else record pytest 0 1; fi
+  if [ -f "$xml" ]; then record_junit pytest "$xml"; else record pytest 0 1; fi
   # pytest exits 5 when it collected nothing; that is a failure of the suite, not a pass.
   return $rc
 }
@@ -50,7 +57,7 @@ stage_sanity() {
 stage_units() {
   local rc=0 junit="$WORK_DIR/ac/ansible_collections/local_llm/ollama/tests/output/junit"
   "$REPO_ROOT/scripts/ansible-test.sh" units || rc=$?
-  if ls "$junit"/*.xml >/dev/null 2>&1; then record units $(junit_counts "$junit"/*.xml); else record units 0 1; fi
+  if ls "$junit"/*.xml >/dev/null 2>&1; then record_junit units "$junit"/*.xml; else record units 0 1; fi
   return $rc
 }
 

@@ -12,6 +12,7 @@ stages=("$@")
 mkdir -p "$WORK_DIR"
 : > "$RESULTS_FILE"
 total_start=$SECONDS
+# shellcheck disable=SC2016  # the inner script expands $0 itself
 run_stage setup bash -c 'source "$0/lib.sh"; set -e; ensure_venv; ensure_collections' "$(dirname "$0")" || {
   echo "0 passed, 1 failed"; exit 1; }
 activate_env

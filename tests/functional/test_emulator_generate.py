@@ -6,7 +6,7 @@ import time
 import urllib.request
 from http.client import IncompleteRead
 
-from conftest import http, recorded
+from emulator_support import http, recorded
 
 
 def _fast(make_emulator, **kwargs):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import EMULATOR_DIR, http
+from emulator_support import EMULATOR_DIR, http
 
 BUILD = os.path.join(EMULATOR_DIR, "build_release.py")
 

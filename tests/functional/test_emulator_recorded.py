@@ -2,7 +2,7 @@
 
 import hashlib
 
-from conftest import DERIVED_DIGEST, MODEL_DIGEST, TAG_DIGEST, http, recorded
+from emulator_support import DERIVED_DIGEST, MODEL_DIGEST, TAG_DIGEST, http, recorded
 
 DERIVED_REQUEST = {"model": "tiny-gemma-derived", "from": "tiny-gemma",
                    "system": "You are a terse assistant.",

@@ -6,7 +6,7 @@ import os
 
 from ollama_emulator import make_gguf
 
-from conftest import http
+from emulator_support import http
 
 
 def _tags(api):
