@@ -1,0 +1,81 @@
+"""verify_table: the summary table of the verify role."""
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.local_llm.ollama.plugins.filter.verify import mount_for_path, verify_parameters_mismatch, verify_table
+
+RESULTS = [
+    {"check": "GPU visible", "status": "WARN", "value": "no NVIDIA GPU", "expected": "an NVIDIA GPU"},
+    {"check": "API version", "status": "PASS", "value": "0.32.15", "expected": "0.32.15"},
+    {"check": "my-coder num_ctx", "status": "FAIL", "value": 4096, "expected": 16384},
+    {"check": "models disk", "status": "PASS", "value": None, "expected": ""},
+]
+
+
+def test_first_line_counts_each_status():
+    assert verify_table(RESULTS, "lab-01")[0] == "verify lab-01: 2 PASS, 1 WARN, 1 FAIL"
+
+
+def test_header_then_one_line_per_check():
+    lines = verify_table(RESULTS)
+    assert lines[1].split() == ["CHECK", "STATUS", "SEEN", "EXPECTED"]
+    assert len(lines) == 2 + len(RESULTS)
+
+
+def test_columns_are_aligned():
+    lines = verify_table(RESULTS)[1:]
+    status_column = lines[0].index("STATUS")
+    assert [line[status_column:status_column + 4] for line in lines[1:]] == ["WARN", "PASS", "FAIL", "PASS"]
+
+
+def test_missing_values_show_as_dash():
+    assert verify_table(RESULTS)[-1].split() == ["models", "disk", "PASS", "-", "-"]
+
+
+def test_numbers_are_shown_as_text():
+    assert "4096" in verify_table(RESULTS)[4] and "16384" in verify_table(RESULTS)[4]
+
+
+@pytest.mark.parametrize("bad", [
+    "not a list",
+    [{"check": "x", "status": "OK"}],
+    [{"status": "PASS"}],
+    ["PASS"],
+])
+def test_bad_input_names_the_problem(bad):
+    with pytest.raises(AnsibleFilterError, match="verify_table"):
+        verify_table(bad)
+
+
+def test_parameters_match_numerically():
+    assert verify_parameters_mismatch({"num_ctx": 16384, "temperature": 0.3}, {"num_ctx": "16384", "temperature": 0.30}) == []
+
+
+def test_parameters_mismatch_names_actual_values():
+    result = verify_parameters_mismatch({"num_ctx": 4096, "stop": ["<|im_end|>"]}, {"num_ctx": 16384, "top_p": 0.9,
+                                                                                       "stop": ["<|im_end|>"]})
+    assert result == ["num_ctx=4096", "top_p=unset"]
+
+
+def test_parameters_mismatch_rejects_non_dicts():
+    with pytest.raises(AnsibleFilterError, match="must be dicts"):
+        verify_parameters_mismatch(None, {"num_ctx": 1})
+
+
+MOUNTS = [{"mount": "/", "size_available": 1}, {"mount": "/usr", "size_available": 2},
+          {"mount": "/usr/share/ollama-other", "size_available": 3}]
+
+
+@pytest.mark.parametrize("path, mount", [
+    ("/usr/share/ollama/.ollama/models", "/usr"),
+    ("/var/lib/ollama", "/"),
+    ("/usr/share/ollama-other/x", "/usr/share/ollama-other"),
+    ("/usr", "/usr"),
+])
+def test_mount_for_path_picks_the_deepest_holder(path, mount):
+    assert mount_for_path(MOUNTS, path)["mount"] == mount
+
+
+def test_mount_for_path_without_mounts_is_none():
+    assert mount_for_path([], "/x") is None
