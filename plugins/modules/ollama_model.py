@@ -23,16 +23,17 @@ author:
   - local_llm.ollama maintainers
 extends_documentation_fragment:
   - local_llm.ollama.api
+  - local_llm.ollama.attributes
+  - local_llm.ollama.attributes.idempotent
 attributes:
   check_mode:
     support: full
-    description: Can run in check_mode and return changed status prediction without modifying target.
   diff_mode:
     support: full
-    description: Returns the current and desired model in Modelfile form.
+    details:
+      - The diff shows the current and the desired model in Modelfile form.
   idempotent:
     support: full
-    description: When run twice in a row with the same arguments, the second run reports no change.
 options:
   name:
     description:
@@ -142,7 +143,7 @@ EXAMPLES = r"""
     name: pirate
     modelfile: |
       FROM llama3.2:3b
-      SYSTEM """You talk like a pirate."""
+      SYSTEM "You talk like a pirate."
       PARAMETER temperature 0.9
 
 - name: Import a local GGUF file (uploaded only when the server lacks the blob)
