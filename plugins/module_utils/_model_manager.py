@@ -292,7 +292,7 @@ def structured_create_request(name, spec):
 
 def legacy_create_request(name, spec):
     """The ``modelfile`` text form that servers older than 0.5.5 accept."""
-    renderable = dict(spec)
+    renderable = dict(spec, quantize=None)
     if spec.get("gguf"):
         renderable["from"] = "@sha256:%s" % spec["gguf_digest"]
     renderable["adapters"] = ["@sha256:%s" % digest for digest in spec["adapter_digests"]]
