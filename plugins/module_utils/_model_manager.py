@@ -354,6 +354,8 @@ class ModelManager:
             base = state_from_show(self.client.show(spec["from"])) if needs_base(spec, current) else None
             expected = expected_state(spec, current, base)
             self.changes = changed_fields(current, expected)
+            if not spec.get("quantize"):
+                current, expected = dict(current, quantize=None), dict(expected, quantize=None)
             before, after = render_state(current), render_state(expected)
         self.diff = {"before": before, "after": after}
         if not self.changes:
