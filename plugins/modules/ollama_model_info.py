@@ -113,11 +113,48 @@ models:
           type: str
     architecture:
       description:
-        - Only with O(details=true). Values from C(model_info) for VRAM planning (block count, attention head
-          counts, key/value lengths, context length, embedding length), as computed by the collection's
-          VRAM planner.
+        - Only with O(details=true). Values from C(model_info) for VRAM planning, as the collection's VRAM
+          planner reads them; keys the model does not carry are left out. Null when the model has no
+          C(general.architecture).
       type: dict
       returned: when O(details=true)
+      contains:
+        architecture:
+          description: C(general.architecture).
+          type: str
+          sample: gemma3
+        block_count:
+          description: Number of transformer blocks (layers).
+          type: int
+          sample: 18
+        head_count:
+          description: Attention heads (an int, or a per-layer list for some architectures).
+          type: raw
+          sample: 4
+        head_count_kv:
+          description: Key/value heads (an int, or a per-layer list).
+          type: raw
+          sample: 1
+        key_length:
+          description: Key length per head, when the model states it.
+          type: int
+          sample: 256
+        value_length:
+          description: Value length per head, when the model states it.
+          type: int
+          sample: 256
+        context_length:
+          description: Trained context length.
+          type: int
+          sample: 32768
+        embedding_length:
+          description: Embedding length.
+          type: int
+          sample: 640
+        vocab_size:
+          description: Vocabulary size, when known.
+          type: int
+          sample: 262144
 running:
   description:
     - Models loaded in memory (C(/api/ps)), with RV(running[].gpu_percent).
@@ -162,7 +199,9 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
     InvalidModelName, find_model, normalize_name,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils._vram import architecture_from_model_info
+from ansible_collections.local_llm.ollama.plugins.module_utils._vram import (
+    VramInputError, architecture_from_model_info,
+)
 
 
 def gpu_percent(size, size_vram):
@@ -196,12 +235,20 @@ def show_summary(show):
     }
 
 
+def architecture_of(show):
+    """VRAM planning values, or None for a model without GGUF metadata (e.g. a remote/cloud model)."""
+    try:
+        return architecture_from_model_info(show.get("model_info") or {}, show.get("tensors"))
+    except VramInputError:
+        return None
+
+
 def describe_model(client, entry, details):
     model = dict(entry)
     if details:
         show = client.show(entry["name"])
         model["show"] = show_summary(show)
-        model["architecture"] = architecture_from_model_info(show.get("model_info") or {})
+        model["architecture"] = architecture_of(show)
     return model
 
 
