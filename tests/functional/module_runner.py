@@ -6,6 +6,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
 
 import ansible_collections.local_llm.ollama  # noqa: F401  (made importable by tests/conftest.py)
 
@@ -86,3 +90,71 @@ def recap(output):
             return dict((key, int(value)) for key, value in
                         (item.split("=") for item in line.split(":", 1)[1].split()))
     raise AssertionError("no PLAY RECAP in:\n" + output)
+
+
+class HttpAnswer:
+    def __init__(self, status, body):
+        self.status = status
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+def http(base_url, method, path, body=None):
+    """One raw request to the emulator (test-side checks of its state); never raises on HTTP errors."""
+    data = json.dumps(body).encode("utf-8") if body is not None else None
+    request = urllib.request.Request(base_url + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return HttpAnswer(response.status, response.read())
+    except urllib.error.HTTPError as exc:
+        return HttpAnswer(exc.code, exc.read())
+
+
+def calls(emu):
+    """(method, path) of every request the emulator served, once all its handler threads are done.
+
+    The emulator records a request after writing its response, so a client can be served before the
+    entry exists (reported to the emulator branch). Waiting for its handler threads makes the log
+    complete; the order of entries is then compared as a multiset by assert_calls.
+    """
+    deadline = time.monotonic() + 10
+    while any("process_request" in thread.name for thread in threading.enumerate()):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    return [(entry["method"], entry["path"]) for entry in emu.request_log]
+
+
+def assert_calls(emu, expected):
+    """The emulator served exactly these requests (in this order when the log is ordered)."""
+    assert sorted(calls(emu)) == sorted(expected), calls(emu)
+
+
+def clear(emu):
+    calls(emu)
+    emu.clear_log()
+
+
+def model(emu, **args):
+    args.setdefault("host", emu.url)
+    check = args.pop("_check", False)
+    diff = args.pop("_diff", False)
+    return run_module("ollama_model", args, check=check, diff=diff)
+
+
+def derived_args(**overrides):
+    args = {"name": "tiny-gemma-derived", "from": "tiny-gemma", "system": "You are a terse assistant.",
+            "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}}
+    args.update(overrides)
+    return args
+
+
+def assert_clean_failure(run, *fragments):
+    assert run.returncode != 0 and run["failed"] is True, run.result
+    for fragment in fragments:
+        assert fragment in run["msg"], run["msg"]
+    assert run.traceback_free, run.stdout + run.stderr
+
+
