@@ -60,7 +60,7 @@ def run_module(module, args, check=False, diff=False, env=None):
     return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_playbook(playbook, extra_vars=None, check=False, diff=False):
+def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None):
     """Real ansible-playbook on localhost with this checkout as the collection; returns (rc, output)."""
     command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", "localhost,", "-c", "local", playbook]
     if extra_vars:
@@ -69,6 +69,7 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False):
         command.append("--check")
     if diff:
         command.append("--diff")
+    env_extra = env
     env = module_env({
         "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([COLLECTIONS_ROOT, "/work/main/.work/collections",
                                                      os.path.expanduser("~/.ansible/collections")]),
@@ -78,7 +79,9 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False):
         "ANSIBLE_STDOUT_CALLBACK": "default",
         "ANSIBLE_LOCALHOST_WARNING": "0",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_HOME": tempfile.mkdtemp(prefix="llo-ansible-home-"),
     })
+    env.update(env_extra or {})
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     return proc.returncode, proc.stdout + proc.stderr
 
