@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark (prints figures, asserts nothing): how long an ollama_model run takes when nothing changes.
 
 Seeds 50 models in an Ollama emulator, then times
@@ -21,7 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
 sys.path[:0] = [TESTS, os.path.join(TESTS, "functional"), os.path.join(TESTS, "emulator")]
 
-import conftest  # noqa: E402,F401  tests/conftest.py makes ansible_collections.local_llm.ollama importable
+# tests/conftest.py makes ansible_collections.local_llm.ollama importable
+import conftest  # noqa: E402,F401  pylint: disable=unused-import,wrong-import-position
 from module_runner import recap, run_module, run_playbook  # noqa: E402
 from ollama_emulator import Emulator  # noqa: E402
 
@@ -85,11 +85,11 @@ def main():
                                                                     sys.version.split()[0]))
             count = options.models
             report("direct execution, pulled models (name)", [time_direct(emu, [{"name": n} for n in pulled])
-                                                              for _ in range(options.runs)], count)
+                                                              for _run in range(options.runs)], count)
             report("direct execution, created models (from+params)",
-                   [time_direct(emu, created) for _ in range(options.runs)], count)
+                   [time_direct(emu, created) for _run in range(options.runs)], count)
             report("ansible-playbook loop, pulled models", [time_playbook(emu, pulled, workdir)
-                                                            for _ in range(max(1, options.runs - 1))], count)
+                                                            for _run in range(max(1, options.runs - 1))], count)
         finally:
             emu.stop()
 
