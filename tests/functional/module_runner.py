@@ -70,8 +70,8 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None):
         command.append("--diff")
     env_extra = env
     env = module_env({
-        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([COLLECTIONS_ROOT, "/work/main/.work/collections",
-                                                     os.path.expanduser("~/.ansible/collections")]),
+        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
+            [COLLECTIONS_ROOT] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]),
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
