@@ -107,10 +107,10 @@ def markdown_table():
 
 
 def _bar_labels(axis, bars, values, smallest=0.005):
-    for bar, value in zip(bars, values):
+    for patch, value in zip(bars, values):
         if value >= smallest:
             axis.annotate('%.0f%%' % (100 * value) if value >= 0.095 else '%.1f%%' % (100 * value),
-                          (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha='center', va='bottom',
+                          (patch.get_x() + patch.get_width() / 2, patch.get_height()), ha='center', va='bottom',
                           fontsize=7, xytext=(0, 1), textcoords='offset points')
 
 

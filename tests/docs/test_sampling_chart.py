@@ -101,8 +101,8 @@ def test_page_prose_numbers_match_the_script():
     kept = chart.top_p_survivors(chart.probabilities(1.0), chart.TOP_P)
     expected = [
         'keeps %d of the %d candidates' % (len(kept), len(chart.EXAMPLE_LOGITS)),
-        'from %s at temperature 1.2 to %s at temperature 0.3' % (chart.percent(chart.probabilities(1.2)[0]),
-                                                                   chart.percent(chart.probabilities(0.3)[0])),
+        'from %s at temperature 1.2 to %s at temperature 0.3' % (
+            chart.percent(chart.probabilities(1.2)[0]), chart.percent(chart.probabilities(0.3)[0])),
         '%s at the default 0.8' % chart.percent(chart.probabilities(0.8)[0]),
     ]
     for phrase in expected:
