@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ARGS ?=
 SCENARIO ?=
 
-.PHONY: provision test pytest sanity units lint molecule image build clean
+.PHONY: provision test pytest sanity units lint molecule image build docs clean
 
 provision:  ## venv, collections, this collection, then playbooks/site.yml on localhost (ARGS="--check" etc.)
 	scripts/provision.sh $(ARGS)
@@ -29,7 +29,10 @@ molecule:  ## all scenarios, or one with SCENARIO=<name>
 image:
 	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; scripts/build-image.sh'
 
-build:  ## the collection tarball under .work/dist
+docs:  ## generated docs: the sampling chart, the VRAM tables, the role pages
+	bash -c 'source scripts/lib.sh; ensure_venv; .venv/bin/python docs/tools/sampling_chart.py && .venv/bin/python docs/tools/vram_table.py --write && .venv/bin/python docs/tools/role_docs.py --write'
+
+build: docs  ## the collection tarball under .work/dist, with the generated chart
 	bash -c 'source scripts/lib.sh; ensure_venv; mkdir -p .work/dist; .venv/bin/ansible-galaxy collection build . --output-path .work/dist --force'
 
 clean:

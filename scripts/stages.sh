@@ -29,15 +29,25 @@ print(passed, failed)
 PY
 }
 
+# Each test folder is its own pytest session: tests/unit and tests/functional both mirror plugins/, so file names
+# repeat. PYTEST_ARGS, when set, replaces the folders with one session on exactly those arguments.
 stage_pytest() {
-  local xml="$WORK_DIR/pytest.xml" rc=0 dirs=() d
-  rm -f "$xml"
-  for d in tests/unit tests/functional; do [ -d "$REPO_ROOT/$d" ] && dirs+=("$d"); done
-  # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words on purpose
-  (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider --junitxml="$xml" ${PYTEST_ARGS:-} \
-    "${dirs[@]}") || rc=$?
-  if [ -f "$xml" ]; then record_junit pytest "$xml"; else record pytest 0 1; fi
+  local rc=0 xmls=() sessions=() session xml index=0 d
+  if [ -n "${PYTEST_ARGS:-}" ]; then
+    sessions=("$PYTEST_ARGS")
+  else
+    for d in tests/unit tests/functional tests/docs; do [ -d "$REPO_ROOT/$d" ] && sessions+=("$d"); done
+  fi
+  for session in "${sessions[@]}"; do
+    index=$((index + 1))
+    xml="$WORK_DIR/pytest-$index.xml"
+    rm -f "$xml"
+    # shellcheck disable=SC2086  # a session is a list of pytest arguments on purpose
+    (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider --junitxml="$xml" $session) || rc=$?
+    [ -f "$xml" ] && xmls+=("$xml")
+  done
   # pytest exits 5 when it collected nothing; that is a failure of the suite, not a pass.
+  if [ ${#xmls[@]} -gt 0 ]; then record_junit pytest "${xmls[@]}"; else record pytest 0 1; fi
   return $rc
 }
 
