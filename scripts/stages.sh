@@ -73,7 +73,11 @@ stage_units() {
 
 stage_lint() {
   local rc=0
-  (cd "$REPO_ROOT" && ANSIBLE_COLLECTIONS_PATH="$(self_collection_path):$ANSIBLE_COLLECTIONS_PATH" \
+  # ansible-lint puts $ANSIBLE_HOME/collections first; a home of its own keeps a stale copy of this collection in
+  # ~/.ansible/collections from shadowing the working tree.
+  mkdir -p "$WORK_DIR/lint-home"
+  (cd "$REPO_ROOT" && ANSIBLE_HOME="$WORK_DIR/lint-home" \
+    ANSIBLE_COLLECTIONS_PATH="$(self_collection_path):$COLLECTIONS_DIR" \
     "$VENV_DIR/bin/ansible-lint" --profile production --offline) || rc=$?
   if [ $rc -eq 0 ]; then record ansible-lint 1 0; else record ansible-lint 0 1; fi
   return $rc

@@ -53,8 +53,9 @@ def test_parameters_match_numerically():
 
 
 def test_parameters_mismatch_names_actual_values():
-    result = verify_parameters_mismatch({"num_ctx": 4096, "stop": ["<|im_end|>"]}, {"num_ctx": 16384, "top_p": 0.9,
-                                                                                       "stop": ["<|im_end|>"]})
+    actual = {"num_ctx": 4096, "stop": ["<|im_end|>"]}
+    expected = {"num_ctx": 16384, "top_p": 0.9, "stop": ["<|im_end|>"]}
+    result = verify_parameters_mismatch(actual, expected)
     assert result == ["num_ctx=4096", "top_p=unset"]
 
 
