@@ -75,7 +75,7 @@ def row_of(host, outcome):
 
 # ---------------------------------------------------------------- comparison
 
-def compare(current_rows, previous_rows, tolerance):
+def compare(current_rows, previous_rows, tolerance, previous_path=""):
     """Change of the median per host and model present in both reports; a drop beyond tolerance regresses."""
     previous = dict(((row["host"], row["model"]), row) for row in previous_rows if row["measured"])
     changes = []
@@ -84,9 +84,11 @@ def compare(current_rows, previous_rows, tolerance):
         if not row["measured"] or before is None or not before["median"]:
             continue
         change = (row["median"] - before["median"]) / before["median"] * 100
+        message = "%s on %s: median %.2f tok/s, %.2f in %s (%+.1f%%, more than the %g%% tolerance)" % (
+            row["model"], row["host"], row["median"], before["median"], previous_path, change, tolerance)
         changes.append({"host": row["host"], "model": row["model"], "previous": before["median"],
                         "current": row["median"], "change_percent": round(change, 1),
-                        "regression": change < -tolerance})
+                        "regression": change < -tolerance, "message": message})
     return changes
 
 
@@ -263,7 +265,7 @@ def main(argv=None):
     table = rows(report)
     changes = []
     if args.compare_to:
-        changes = compare(table, rows(load(args.compare_to)), args.tolerance)
+        changes = compare(table, rows(load(args.compare_to)), args.tolerance, args.compare_to)
     md_path = os.path.join(args.outdir, "benchmark.md")
     png_path = os.path.join(args.outdir, "benchmark.png")
     with open(md_path, "w") as handle:
