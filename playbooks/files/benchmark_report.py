@@ -52,6 +52,8 @@ def row_of(host, outcome):
         status = "error: %s" % (outcome.get("msg") or "no measurement")
     elif problems:
         status = "FAILED: %s" % "; ".join(problems)
+    elif gpu.get("gpu_percent") is not None and gpu["gpu_percent"] < 100:
+        status = "ok, but partly on the CPU"
     else:
         status = "ok"
     return {
@@ -106,9 +108,9 @@ def spread(row):
 
 
 def gpu_text(row):
-    if row["gpu_percent"] is None:
+    if row["gpu_percent"] is None or row["processor"] in ("100% GPU", "100% CPU"):
         return row["processor"] or "–"
-    return "%g%% (%s)" % (row["gpu_percent"], row["processor"])
+    return "%s (%g%% on the GPU)" % (row["processor"], row["gpu_percent"])
 
 
 def efficiency_text(row):
@@ -194,6 +196,15 @@ def comparison_section(changes, compare_to, tolerance):
 
 # ---------------------------------------------------------------- chart
 
+def bar_label(row):
+    lines = ["%.1f tok/s" % row["median"]]
+    if row["efficiency"] is not None:
+        lines.append("%.0f%% of ceiling" % row["efficiency"])
+    if row["gpu_percent"] is not None and row["gpu_percent"] < 100:
+        lines.append(row["processor"])
+    return "\n".join(lines)
+
+
 def chart(table, path, title):
     import matplotlib
     matplotlib.use("Agg")
@@ -220,19 +231,16 @@ def chart(table, path, title):
             low, high = row["median"] - row["min"], row["max"] - row["median"]
             axis.bar(x, row["median"], width * 0.9, color=colour)
             axis.errorbar(x, row["median"], yerr=[[low], [high]], fmt="none", ecolor="black", capsize=5, lw=1.2)
-            axis.annotate("%.1f" % row["median"], (x, row["max"]), textcoords="offset points", xytext=(0, 4),
-                          ha="center", va="bottom", fontsize=9, fontweight="bold")
+            axis.annotate(bar_label(row), (x, row["max"]), textcoords="offset points", xytext=(0, 4),
+                          ha="center", va="bottom", fontsize=9)
             top = max(top, row["max"])
-            if row["efficiency"] is not None:
-                axis.annotate("%.0f%% of\nceiling" % row["efficiency"], (x, row["median"]), textcoords="offset points",
-                              xytext=(0, -6), ha="center", va="top", fontsize=8, color="white")
             if row["ceiling"]:
                 axis.hlines(row["ceiling"], x - width * 0.45, x + width * 0.45, colors=CEILING_COLOUR,
                             linestyles="dashed", lw=2)
                 axis.annotate("ceiling %.0f" % row["ceiling"], (x, row["ceiling"]), textcoords="offset points",
                               xytext=(0, 3), ha="center", va="bottom", fontsize=8, color=CEILING_COLOUR)
                 top = max(top, row["ceiling"])
-    axis.set_ylim(0, top * 1.18)
+    axis.set_ylim(0, top * 1.22)
     axis.set_xticks(range(len(hosts)))
     axis.set_xticklabels(hosts)
     axis.set_xlabel("host")
