@@ -43,7 +43,7 @@ options:
       - Each request gets a different prompt, because Ollama's prompt cache would otherwise serve the repeated
         prompt from memory and report an impossibly high prompt rate. When the list is shorter than
         O(warmup) + O(runs), it is used again from the start with C(Request N. ) put in front of each reused
-        prompt (in front, not behind: the cache matches the longest common prefix).
+        prompt (in front, not behind, because the cache matches the longest common prefix).
       - Defaults to ten short coding prompts built into the module.
     type: list
     elements: str
@@ -64,7 +64,7 @@ options:
   num_ctx:
     description:
       - Context length to load the model with (Ollama option C(num_ctx)). Fixed by default so that hosts are
-        compared at the same context: Ollama's own default depends on the GPU's memory.
+        compared at the same context; Ollama's own default depends on the GPU's memory.
       - The generation rate falls as the context fills; the prompts here are short, so this measures the rate at
         an almost empty context.
     type: int
