@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -86,7 +85,7 @@ def compare(current_rows, previous_rows, tolerance, previous_path=""):
         if not row["measured"] or before is None or not before["median"]:
             continue
         change = (row["median"] - before["median"]) / before["median"] * 100
-        message = "%s on %s: median %.2f tok/s, %.2f in %s (%+.1f%%, more than the %g%% tolerance)" % (
+        message = "%s on %s: median %.2f tok/s, %.2f in %s (%+.1f%%, tolerance %g%%)" % (
             row["model"], row["host"], row["median"], before["median"], previous_path, change, tolerance)
         changes.append({"host": row["host"], "model": row["model"], "previous": before["median"],
                         "current": row["median"], "change_percent": round(change, 1),
@@ -145,11 +144,15 @@ def markdown(report, table, changes, compare_to, tolerance):
     return "\n".join(lines) + "\n"
 
 
+def device_text(device):
+    return "%s (%s MiB, %s GB/s)" % (device.get("name"), device.get("memory_total_mb"),
+                                     fmt(device.get("memory_bandwidth_gbps")))
+
+
 def host_section(host, entry, host_rows):
     gpu = entry.get("gpu") or {}
     devices = gpu.get("devices") or []
-    names = ", ".join("%s (%s MiB, %s GB/s)" % (d.get("name"), d.get("memory_total_mb"),
-                                               fmt(d.get("memory_bandwidth_gbps"))) for d in devices)
+    names = ", ".join(device_text(device) for device in devices)
     bandwidths = set()
     for outcome in entry.get("results") or []:
         roofline = outcome.get("roofline") or {}

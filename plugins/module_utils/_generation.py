@@ -13,16 +13,12 @@ __metaclass__ = type
 
 import json
 import time
+from http.client import HTTPException
 
 from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
     OllamaConnectionError, OllamaError, error_hint,
 )
-
-try:
-    from http.client import HTTPException
-except ImportError:  # pragma: no cover - Python 2 is not supported by this collection
-    HTTPException = Exception
 
 
 class TimedGeneration:

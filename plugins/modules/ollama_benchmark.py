@@ -26,7 +26,7 @@ description:
     the measured median, the threshold and the GPU share, and the measurements are returned as well.
   - Never reports C(changed).
 author:
-  - local_llm.ollama maintainers
+  - local_llm.ollama maintainers (@local-llm)
 extends_documentation_fragment:
   - local_llm.ollama.api
   - local_llm.ollama.attributes
@@ -443,7 +443,7 @@ def main():
         options=dict(type="dict", default={}),
         keep_alive=dict(type="str"),
         api=dict(type="str", choices=["chat", "generate"], default="chat"),
-        min_tokens_per_second=dict(type="float"),
+        min_tokens_per_second=dict(type="float", no_log=False),
         require_full_gpu_offload=dict(type="bool", default=False),
         gpu_bandwidth_gbps=dict(type="float"),
         gather_gpu=dict(type="bool", default=True),
