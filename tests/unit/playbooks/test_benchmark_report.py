@@ -45,8 +45,8 @@ def test_rows_and_statuses(report_script):
                                                                          "below min_tokens_per_second 24"]),
                               {"item": "gone", "failed": True, "msg": "model: model 'gone' is not on the server"}]))
     rows = report_script.rows(data)
-    assert [(row["host"], row["model"]) for row in rows] == [("a-host", "7b"), ("a-host", "14b"),
-                                                            ("a-host", "gone"), ("b-host", "7b")]
+    expected = [("a-host", "7b"), ("a-host", "14b"), ("a-host", "gone"), ("b-host", "7b")]
+    assert [(row["host"], row["model"]) for row in rows] == expected
     assert [row["status"] for row in rows] == [
         "ok", "FAILED: median generation rate 20.0 tok/s is below min_tokens_per_second 24",
         "error: model: model 'gone' is not on the server", "ok, but partly on the CPU"]
