@@ -343,7 +343,9 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._api_module impor
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
 from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
-from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, find_model
+from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
+    InvalidModelName, find_model, parse_name,
+)
 
 PULL_HINT = ("pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) "
              "or create it from a GGUF file")
@@ -450,6 +452,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     try:
+        parse_name(module.params["model"])
         _benchmark.validate_settings(module.params)
         module.exit_json(**run(module))
     except _benchmark.BenchmarkInputError as exc:

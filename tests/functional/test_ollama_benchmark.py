@@ -142,9 +142,10 @@ def test_missing_model_fails_clearly_without_generating(emulator):
     ({"options": {"num_ctx": 2048}}, "options must not contain num_ctx"),
     ({"prompts": []}, "prompts must be a non-empty list"),
     ({"api": "embed"}, "value of api must be one of: chat, generate"),
+    ({"model": "bad name!"}, "model: model name 'bad name!' has an invalid model part"),
 ])
 def test_bad_options_fail_before_any_request(coder, args, fragment):
-    run = benchmark(coder, model="coder:7b", **args)
+    run = benchmark(coder, **dict({"model": "coder:7b"}, **args))
     assert_clean_failure(run, fragment)
     assert coder.request_log == []
 
