@@ -151,14 +151,12 @@ EXAMPLES = r"""
 - name: Show the result
   ansible.builtin.debug:
     msg: >-
-      {{ bench.summary.tokens_per_second.median }} tok/s median
-      ({{ bench.roofline.efficiency_percent }}% of the {{ bench.roofline.ceiling_tokens_per_second }} tok/s bound),
-      {{ bench.gpu.processor }}
+      {{ bench.summary.tokens_per_second.median }} tok/s median, {{ bench.gpu.processor }},
+      efficiency {{ bench.roofline.efficiency_percent | default('unknown', true) }} % of the bandwidth bound
 
-- name: Five runs through /api/generate with own prompts and a known bandwidth, against a remote server
+- name: Five runs through /api/generate with own prompts and a known bandwidth
   local_llm.ollama.ollama_benchmark:
     model: qwen2.5-coder:7b
-    host: http://gpu-box.lan:11434
     api: generate
     runs: 5
     num_predict: 256
