@@ -368,6 +368,7 @@ def bandwidth(module):
         return params["gpu_bandwidth_gbps"], "option", None
     if not params["gather_gpu"]:
         return None, "none", None
+    module.run_command_environ_update = dict(LANGUAGE="C", LC_ALL="C")
     facts = _gpu.gather_gpu_facts(pynvml=import_pynvml(), run_command=module.run_command,
                                   get_bin_path=module.get_bin_path, wsl2=_gpu.is_wsl2())
     value, name = _benchmark.fastest_bandwidth(facts)
