@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One streamed /api/generate or /api/chat request, timed on the client with a monotonic clock.
+
+The client's ``stream()`` expects the pull/create progress protocol (a final ``{"status": "success"}``);
+generation streams end with ``{"done": true, ...metrics}`` instead, so they are read here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import time
+from http.client import HTTPException
+
+from ansible.module_utils.common.text.converters import to_text
+from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
+    OllamaConnectionError, OllamaError, error_hint,
+)
+
+
+class TimedGeneration:
+    """The final ``done`` object of a generation and the client-side seconds to its first content."""
+
+    def __init__(self, final, first_content_seconds, wall_seconds):
+        self.final = final
+        self.first_content_seconds = first_content_seconds
+        self.wall_seconds = wall_seconds
+
+
+def chunk_text(event):
+    """The text a stream chunk carries (generate ``response``, chat ``message.content`` or thinking)."""
+    message = event.get("message") or {}
+    return (event.get("response") or message.get("content") or event.get("thinking")
+            or message.get("thinking") or "")
+
+
+def parse_line(url, path, status, line):
+    """One NDJSON line as a dict (None for a blank line); an ``error`` line raises OllamaError."""
+    text = to_text(line).strip()
+    if not text:
+        return None
+    try:
+        event = json.loads(text)
+    except ValueError:
+        raise OllamaError("POST", url, status=status, reason="unreadable stream line %r" % text[:200])
+    if not isinstance(event, dict):
+        raise OllamaError("POST", url, status=status, reason="unexpected stream line %r" % text[:200])
+    if event.get("error"):
+        message = to_text(event["error"])
+        raise OllamaError("POST", url, status=status, server_message=message,
+                          hint=error_hint(path, status, message))
+    return event
+
+
+def timed_generation(client, path, body, clock=time.monotonic):
+    """POST ``body`` with ``stream: true`` to ``path``; time the first non-empty chunk from the send."""
+    url = client.url(path)
+    payload = json.dumps(dict(body, stream=True)).encode("utf-8")
+    started = clock()
+    response = client.open("POST", path, data=payload, headers={"Content-Type": "application/json"})
+    first_content = None
+    final = None
+    try:
+        for line in response:
+            event = parse_line(url, path, response.status, line)
+            if event is None:
+                continue
+            if first_content is None and chunk_text(event):
+                first_content = clock() - started
+            if event.get("done"):
+                final = event
+    except (HTTPException, OSError) as exc:
+        raise OllamaConnectionError("POST", url, reason="stream interrupted: %s" % exc,
+                                    hint="see the server log (`journalctl -u ollama` or `docker logs ollama`)")
+    finally:
+        response.close()
+    if final is None:
+        raise OllamaError("POST", url, status=response.status,
+                          reason="the stream ended without a final {\"done\": true} object",
+                          hint="see the server log (`journalctl -u ollama` or `docker logs ollama`)")
+    return TimedGeneration(final, first_content, clock() - started)

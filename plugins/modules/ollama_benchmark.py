@@ -1,0 +1,470 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ollama_benchmark
+short_description: Measure an Ollama model's generation speed, GPU share and efficiency against the bandwidth bound
+version_added: 0.1.0
+description:
+  - Sends O(warmup) + O(runs) streamed requests to C(/api/chat) (or C(/api/generate)), each with a different
+    prompt and a fixed output length, and reports Ollama's own timings of the O(runs) counted ones.
+  - The generation rate of a run is C(eval_count / eval_duration * 1e9) and the prompt rate
+    C(prompt_eval_count / prompt_eval_duration * 1e9), as C(ollama run --verbose) prints them; the wall clock of
+    the client is used only for the time to first token (RV(runs[].ttft_ms)).
+  - The warm-up requests load the model and are not counted, so a cold load does not lower the figures.
+  - After the runs it reads C(/api/ps) to tell how much of the loaded model is in GPU memory
+    (RV(gpu.gpu_percent)); anything below 100% means part of the model runs on the CPU.
+  - When the GPU memory bandwidth is known it reports the bandwidth bound of generation
+    (RV(roofline.ceiling_tokens_per_second)) and how close the median gets to it (RV(roofline.efficiency_percent)).
+  - Fails when a threshold (O(min_tokens_per_second), O(require_full_gpu_offload)) is not met; the message shows
+    the measured median, the threshold and the GPU share, and the measurements are returned as well.
+  - Never reports C(changed).
+author:
+  - local_llm.ollama maintainers (@local-llm)
+extends_documentation_fragment:
+  - local_llm.ollama.api
+  - local_llm.ollama.attributes
+options:
+  model:
+    description:
+      - The model to benchmark, as C(ollama run) takes it (V(qwen2.5-coder:7b)). It must be on the server
+        already; use M(local_llm.ollama.ollama_model) to pull or create it.
+    type: str
+    required: true
+  prompts:
+    description:
+      - The prompts, one per request in order, warm-up requests first.
+      - Each request gets a different prompt, because Ollama's prompt cache would otherwise serve the repeated
+        prompt from memory and report an impossibly high prompt rate. When the list is shorter than
+        O(warmup) + O(runs), it is used again from the start with C(Request N. ) put in front of each reused
+        prompt (in front, not behind, because the cache matches the longest common prefix).
+      - Defaults to ten short coding prompts built into the module.
+    type: list
+    elements: str
+  runs:
+    description: Number of counted requests; the summary is over these.
+    type: int
+    default: 3
+  warmup:
+    description: Number of requests sent first and not counted (they load the model and warm the caches).
+    type: int
+    default: 1
+  num_predict:
+    description:
+      - Number of tokens every request generates (Ollama option C(num_predict)), so all runs do the same work.
+      - At least V(16); Ollama reports generation time in whole microseconds.
+    type: int
+    default: 128
+  num_ctx:
+    description:
+      - Context length to load the model with (Ollama option C(num_ctx)). Fixed by default so that hosts are
+        compared at the same context; Ollama's own default depends on the GPU's memory.
+      - The generation rate falls as the context fills; the prompts here are short, so this measures the rate at
+        an almost empty context.
+    type: int
+    default: 4096
+  options:
+    description:
+      - Further Ollama model options for every request (sampling and runner options such as C(temperature),
+        C(seed), C(top_k), C(num_batch), C(num_gpu)).
+      - Merged over the defaults C(temperature=0) and C(seed=42), which make the output repeatable.
+      - Must not contain C(num_predict) or C(num_ctx); use the options of the same name.
+    type: dict
+    default: {}
+  keep_alive:
+    description:
+      - How long the server keeps the model loaded after each request (a duration such as V(5m), or seconds;
+        negative keeps it loaded). Sent with every request; the server's default when not set.
+      - The GPU share is read from C(/api/ps) after the last run, so a value that unloads the model at once
+        (V(0)) leaves it unknown.
+    type: str
+  api:
+    description:
+      - V(chat) sends one user message to C(/api/chat) (the model's chat template is applied);
+        V(generate) sends the prompt to C(/api/generate).
+    type: str
+    choices: [chat, generate]
+    default: chat
+  min_tokens_per_second:
+    description:
+      - Fail unless the median generation rate is at least this many tokens per second.
+    type: float
+  require_full_gpu_offload:
+    description:
+      - Fail unless C(/api/ps) shows the whole loaded model in GPU memory (C(size_vram) equal to C(size)).
+    type: bool
+    default: false
+  gpu_bandwidth_gbps:
+    description:
+      - Memory bandwidth of the GPU in GB/s (10^9 bytes per second) for the roofline, for example V(360) for an
+        RTX 3060 12 GB. Takes precedence over O(gather_gpu).
+    type: float
+  gather_gpu:
+    description:
+      - When O(gpu_bandwidth_gbps) is not set, read the bandwidth of the managed host's GPUs the way
+        M(local_llm.ollama.gpu_facts) does (NVML through C(pynvml); C(nvidia-smi) cannot give it) and use the
+        fastest card's. Without a known bandwidth the roofline values are null.
+      - Set it to V(false) when Ollama is not on the managed host itself (O(host) points elsewhere).
+    type: bool
+    default: true
+notes:
+  - The roofline assumes batch-1 generation reads every weight once per token, so
+    RV(roofline.ceiling_tokens_per_second) is bandwidth divided by the model's size in C(/api/tags) (the bytes of
+    the model's files). That includes the input embedding table, which is not read per token, so the bound is a
+    few percent low for big vocabularies (for qwen2.5-coder:7b Q4_K_M on an RTX 3060 12 GB, 77 tok/s from the file
+    size against 82 tok/s from the bytes actually on the GPU). llama.cpp-based runners reach about 65-78% of it on
+    Ampere and Ada GPUs; much less usually means the model spills to the CPU.
+  - Fully comparable figures need the same model, quantization, O(num_ctx), O(num_predict), runner options and
+    Ollama version; the result records the settings and the server version for that reason.
+seealso:
+  - module: local_llm.ollama.gpu_facts
+  - module: local_llm.ollama.ollama_model_info
+  - name: Benchmarking guide
+    description: The method, the roofline and how to read the benchmark report (docs/benchmarking.md).
+    link: https://github.com/local-llm/ansible-collection-ollama/blob/main/docs/benchmarking.md
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The benchmark also runs in check mode, because measuring changes nothing; it only sends generation
+        requests, which load the model into memory as any use of it does.
+  diff_mode:
+    support: none
+    details:
+      - Nothing is changed, so there is no diff.
+"""
+
+EXAMPLES = r"""
+- name: Benchmark qwen2.5-coder:7b and require the speed of the reference RTX 3060 12 GB setup
+  local_llm.ollama.ollama_benchmark:
+    model: qwen2.5-coder:7b
+    min_tokens_per_second: 45
+    require_full_gpu_offload: true
+  register: bench
+
+- name: Show the result
+  ansible.builtin.debug:
+    msg: >-
+      {{ bench.summary.tokens_per_second.median }} tok/s median, {{ bench.gpu.processor }},
+      efficiency {{ bench.roofline.efficiency_percent | default('unknown', true) }} % of the bandwidth bound
+
+- name: Five runs through /api/generate with own prompts and a known bandwidth
+  local_llm.ollama.ollama_benchmark:
+    model: qwen2.5-coder:7b
+    api: generate
+    runs: 5
+    num_predict: 256
+    prompts:
+      - Write a quicksort in Python.
+      - Write a merge sort in Python.
+    gpu_bandwidth_gbps: 360
+    gather_gpu: false
+"""
+
+RETURN = r"""
+model:
+  description: The model as given in O(model).
+  returned: always
+  type: str
+  sample: qwen2.5-coder:7b
+server_version:
+  description: Version of the Ollama server (C(/api/version)).
+  returned: always
+  type: str
+  sample: 0.32.15
+model_details:
+  description: The model's C(/api/tags) entry (name, digest, size in bytes, details).
+  returned: always
+  type: dict
+  sample: {"name": "qwen2.5-coder:7b", "size": 4683087332, "details": {"quantization_level": "Q4_K_M"}}
+settings:
+  description: What was measured with, for comparing results.
+  returned: always
+  type: dict
+  contains:
+    api:
+      description: V(chat) or V(generate).
+      type: str
+    runs:
+      description: Counted runs.
+      type: int
+    warmup:
+      description: Warm-up requests sent before them.
+      type: int
+    num_predict:
+      description: Tokens each request generated at most.
+      type: int
+    num_ctx:
+      description: Context length requested.
+      type: int
+    options:
+      description: The full C(options) sent with every request.
+      type: dict
+    keep_alive:
+      description: The keep_alive sent (seconds as a number, else the duration text), null for the server's default.
+      type: raw
+runs:
+  description: One entry per counted run, in order. Durations are nanoseconds as Ollama reports them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    run:
+      description: 1-based number of the run (warm-up requests not included).
+      type: int
+    prompt:
+      description: The prompt sent.
+      type: str
+    eval_count:
+      description: Tokens generated.
+      type: int
+    eval_duration:
+      description: Time spent generating them (ns).
+      type: int
+    tokens_per_second:
+      description: C(eval_count / eval_duration * 1e9).
+      type: float
+      sample: 65.412
+    prompt_eval_count:
+      description: Prompt tokens (with the template).
+      type: int
+    prompt_eval_duration:
+      description: Time spent on the prompt (ns).
+      type: int
+    prompt_tokens_per_second:
+      description: C(prompt_eval_count / prompt_eval_duration * 1e9).
+      type: float
+    load_duration:
+      description: Time spent loading the model for this request (ns); small once warm.
+      type: int
+    total_duration:
+      description: The request's time in the server (ns).
+      type: int
+    ttft_ms:
+      description:
+        - Time to first token in milliseconds, measured by the module with a monotonic clock from sending the
+          request to the first streamed chunk that carries text. Includes the network and any load.
+      type: float
+    done_reason:
+      description: Why generation stopped (V(length) when O(num_predict) was reached, V(stop) at an end token).
+      type: str
+summary:
+  description:
+    - Statistics over RV(runs) of C(tokens_per_second), C(prompt_tokens_per_second) and C(ttft_ms), each a dict
+      with C(count), C(median), C(mean), C(min), C(max) and C(stdev) (sample standard deviation, null for one run).
+    - Thresholds compare the median, which one disturbed run does not move.
+  returned: always
+  type: dict
+  sample:
+    tokens_per_second: {"count": 3, "median": 65.1, "mean": 64.9, "min": 63.2, "max": 66.4, "stdev": 1.6}
+    prompt_tokens_per_second: {"count": 3, "median": 1650.0, "mean": 1640.2, "min": 1580.3, "max": 1690.3,
+                               "stdev": 55.4}
+    ttft_ms: {"count": 3, "median": 41.2, "mean": 42.0, "min": 40.1, "max": 44.7, "stdev": 2.4}
+gpu:
+  description: Where the loaded model lives, from its C(/api/ps) entry after the last run.
+  returned: always
+  type: dict
+  contains:
+    loaded:
+      description: False when C(/api/ps) did not list the model any more (then the other values are null).
+      type: bool
+    size:
+      description: Memory of the loaded model in bytes (weights, KV cache and compute buffers; GPU plus CPU).
+      type: int
+    size_vram:
+      description: The part of RV(gpu.size) in GPU memory.
+      type: int
+    gpu_percent:
+      description: C(size_vram / size * 100), one decimal place.
+      type: float
+      sample: 100.0
+    processor:
+      description: The split as C(ollama ps) shows it (V(100% GPU), V(35%/65% CPU/GPU), V(100% CPU)).
+      type: str
+      sample: 100% GPU
+    context_length:
+      description: Context the model was loaded with.
+      type: int
+roofline:
+  description: The bandwidth bound of generation and how close the median gets to it.
+  returned: always
+  type: dict
+  contains:
+    bandwidth_gbps:
+      description: GPU memory bandwidth used, GB/s; null when unknown.
+      type: float
+      sample: 360.0
+    bandwidth_source:
+      description: V(option) (O(gpu_bandwidth_gbps)), V(nvml) (read on the host), or V(none).
+      type: str
+    gpu_name:
+      description: Name of the GPU whose bandwidth was used, when read on the host.
+      type: str
+    weight_bytes:
+      description: Bytes read per generated token, taken as the model's size in C(/api/tags).
+      type: int
+    ceiling_tokens_per_second:
+      description: C(bandwidth_gbps * 1e9 / weight_bytes); null without a bandwidth.
+      type: float
+      sample: 76.87
+    efficiency_percent:
+      description: Median generation rate as a percentage of the ceiling.
+      type: float
+      sample: 84.7
+thresholds:
+  description: The thresholds applied and the sentences of those that failed (empty when all passed).
+  returned: always
+  type: dict
+  contains:
+    min_tokens_per_second:
+      description: O(min_tokens_per_second).
+      type: float
+    require_full_gpu_offload:
+      description: O(require_full_gpu_offload).
+      type: bool
+    problems:
+      description: One sentence per failed threshold.
+      type: list
+      elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark, _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
+    api_argument_spec, client_from_module,
+)
+from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
+from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
+from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
+    InvalidModelName, find_model, parse_name,
+)
+
+PULL_HINT = ("pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) "
+             "or create it from a GGUF file")
+
+
+class MissingModel(Exception):
+    pass
+
+
+def import_pynvml():
+    try:
+        import pynvml
+    except ImportError:
+        return None
+    return pynvml
+
+
+def bandwidth(module):
+    """(GB/s, source, GPU name) from the option, else from the host's GPUs when gather_gpu is set."""
+    params = module.params
+    if params["gpu_bandwidth_gbps"] is not None:
+        return params["gpu_bandwidth_gbps"], "option", None
+    if not params["gather_gpu"]:
+        return None, "none", None
+    module.run_command_environ_update = dict(LANGUAGE="C", LC_ALL="C")
+    facts = _gpu.gather_gpu_facts(pynvml=import_pynvml(), run_command=module.run_command,
+                                  get_bin_path=module.get_bin_path, wsl2=_gpu.is_wsl2())
+    value, name = _benchmark.fastest_bandwidth(facts)
+    return value, (facts["source"] if value else "none"), name
+
+
+def settings_of(params):
+    return {
+        "api": params["api"], "runs": params["runs"], "warmup": params["warmup"],
+        "num_predict": params["num_predict"], "num_ctx": params["num_ctx"],
+        "options": _benchmark.request_options(params["options"], params["num_predict"], params["num_ctx"]),
+        "keep_alive": _benchmark.keep_alive_value(params["keep_alive"]),
+    }
+
+
+def measure(client, params, settings):
+    """Warm-up requests, then the counted runs; returns the run records."""
+    path = _benchmark.API_PATHS[params["api"]]
+    prompts = _benchmark.plan_prompts(list(params["prompts"] or _benchmark.DEFAULT_PROMPTS),
+                                      params["warmup"] + params["runs"])
+    runs = []
+    for index, prompt in enumerate(prompts):
+        body = _benchmark.request_body(params["api"], params["model"], prompt, settings["options"],
+                                       settings["keep_alive"])
+        timed = timed_generation(client, path, body)
+        if index >= params["warmup"]:
+            runs.append(_benchmark.run_record(len(runs) + 1, prompt, timed.final, timed.first_content_seconds))
+    return runs
+
+
+def missing_model_message(client, model):
+    return "model %r is not on the Ollama server at %s; %s" % (model, client.base_url, PULL_HINT % (model, model))
+
+
+def run(module):
+    params = module.params
+    settings = settings_of(params)
+    client = client_from_module(module)
+    result = {"changed": False, "model": params["model"], "server_version": client.version(), "settings": settings}
+    entry = find_model(client.list_models(), params["model"])
+    if entry is None:
+        raise MissingModel(missing_model_message(client, params["model"]))
+    result["model_details"] = entry
+    result["runs"] = measure(client, params, settings)
+    result["summary"] = _benchmark.summarize(result["runs"])
+    result["gpu"] = _benchmark.gpu_share(find_model(client.running_models(), params["model"]))
+    value, source, gpu_name = bandwidth(module)
+    result["roofline"] = _benchmark.roofline(value, entry.get("size"),
+                                             result["summary"]["tokens_per_second"]["median"])
+    result["roofline"].update(bandwidth_source=source, gpu_name=gpu_name)
+    problems = _benchmark.threshold_problems(result["summary"], result["gpu"], params["min_tokens_per_second"],
+                                             params["require_full_gpu_offload"])
+    result["thresholds"] = {"min_tokens_per_second": params["min_tokens_per_second"],
+                            "require_full_gpu_offload": params["require_full_gpu_offload"], "problems": problems}
+    if problems:
+        module.fail_json(msg=_benchmark.failure_message(params["model"], problems, result["summary"], result["gpu"]),
+                         **result)
+    median = result["summary"]["tokens_per_second"]["median"]
+    result["msg"] = "%s: median %s tok/s over %d runs, %s" % (params["model"], median, params["runs"],
+                                                              result["gpu"]["processor"])
+    return result
+
+
+def main():
+    spec = api_argument_spec()
+    spec.update(
+        model=dict(type="str", required=True),
+        prompts=dict(type="list", elements="str"),
+        runs=dict(type="int", default=3),
+        warmup=dict(type="int", default=1),
+        num_predict=dict(type="int", default=128),
+        num_ctx=dict(type="int", default=4096),
+        options=dict(type="dict", default={}),
+        keep_alive=dict(type="str"),
+        api=dict(type="str", choices=["chat", "generate"], default="chat"),
+        min_tokens_per_second=dict(type="float", no_log=False),
+        require_full_gpu_offload=dict(type="bool", default=False),
+        gpu_bandwidth_gbps=dict(type="float"),
+        gather_gpu=dict(type="bool", default=True),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    try:
+        parse_name(module.params["model"])
+        _benchmark.validate_settings(module.params)
+        module.exit_json(**run(module))
+    except _benchmark.BenchmarkInputError as exc:
+        module.fail_json(msg=str(exc))
+    except (MissingModel, InvalidModelName) as exc:
+        module.fail_json(msg="model: %s" % exc)
+    except OllamaNotFound as exc:
+        model = module.params["model"]
+        module.fail_json(msg="model %r was not found while benchmarking (%s); %s" % (model, exc, PULL_HINT % (model, model)),
+                         url=exc.url, status=exc.status, server_message=exc.server_message)
+    except OllamaError as exc:
+        module.fail_json(msg=str(exc), url=exc.url, status=exc.status, server_message=exc.server_message)
+
+
+if __name__ == "__main__":
+    main()
