@@ -317,6 +317,22 @@ def _nvidia_smi_cuda_version(run_command, smi_path):
 # Both
 # ---------------------------------------------------------------------------------------------------------------
 
+def import_pynvml():
+    """pynvml when installed, else None (the nvidia-smi fallback takes over)."""
+    try:
+        import pynvml
+    except ImportError:
+        return None
+    return pynvml
+
+
+def gather_host_gpu_facts(module):
+    """GPU facts of the host an AnsibleModule runs on: NVML when pynvml loads, else nvidia-smi in the C locale."""
+    module.run_command_environ_update = dict(LANGUAGE='C', LC_ALL='C')
+    return gather_gpu_facts(pynvml=import_pynvml(), run_command=module.run_command,
+                            get_bin_path=module.get_bin_path, wsl2=is_wsl2(), wsl_lib_dir=WSL_LIB_DIR)
+
+
 def gather_gpu_facts(pynvml, run_command, get_bin_path, wsl2, wsl_lib_dir=WSL_LIB_DIR):
     """GPU facts from the first source that works: NVML (pynvml given), nvidia-smi, else "no GPU".
 

@@ -251,15 +251,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu
 
 
-def import_pynvml():
-    """pynvml when installed, else None (the nvidia-smi fallback takes over)."""
-    try:
-        import pynvml
-    except ImportError:
-        return None
-    return pynvml
-
-
 def validate_options(module):
     params = module.params
     if params['min_memory_mb'] is not None and params['min_memory_mb'] <= 0:
@@ -306,14 +297,7 @@ def main():
         supports_check_mode=True,
     )
     validate_options(module)
-    module.run_command_environ_update = dict(LANGUAGE='C', LC_ALL='C')
-    facts = _gpu.gather_gpu_facts(
-        pynvml=import_pynvml(),
-        run_command=module.run_command,
-        get_bin_path=module.get_bin_path,
-        wsl2=_gpu.is_wsl2(),
-        wsl_lib_dir=_gpu.WSL_LIB_DIR,
-    )
+    facts = _gpu.gather_host_gpu_facts(module)
     problems = unmet_requirements(module.params, facts)
     if problems:
         module.fail_json(msg='GPU requirements not met: %s' % '; '.join(problems), ansible_facts=dict(gpu=facts))

@@ -353,14 +353,6 @@ class MissingModel(Exception):
     pass
 
 
-def import_pynvml():
-    try:
-        import pynvml
-    except ImportError:
-        return None
-    return pynvml
-
-
 def bandwidth(module):
     """(GB/s, source, GPU name) from the option, else from the host's GPUs when gather_gpu is set."""
     params = module.params
@@ -368,9 +360,7 @@ def bandwidth(module):
         return params["gpu_bandwidth_gbps"], "option", None
     if not params["gather_gpu"]:
         return None, "none", None
-    module.run_command_environ_update = dict(LANGUAGE="C", LC_ALL="C")
-    facts = _gpu.gather_gpu_facts(pynvml=import_pynvml(), run_command=module.run_command,
-                                  get_bin_path=module.get_bin_path, wsl2=_gpu.is_wsl2())
+    facts = _gpu.gather_host_gpu_facts(module)
     value, name = _benchmark.fastest_bandwidth(facts)
     return value, (facts["source"] if value else "none"), name
 
