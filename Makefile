@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ARGS ?=
 SCENARIO ?=
 
-.PHONY: provision test pytest sanity units lint molecule image build docs clean
+.PHONY: provision test pytest sanity units lint molecule lab image build docs clean
 
 provision:  ## venv, collections, this collection, then playbooks/site.yml on localhost (ARGS="--check" etc.)
 	scripts/provision.sh $(ARGS)
@@ -25,6 +25,9 @@ lint:
 
 molecule:  ## all scenarios, or one with SCENARIO=<name>
 	LLO_SCENARIOS="$(SCENARIO)" scripts/test.sh molecule
+
+lab:  ## the multi-host scenario: 3 lab machines over SSH (root)
+	scripts/test.sh lab
 
 image:
 	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; scripts/build-image.sh'

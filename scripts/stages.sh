@@ -111,3 +111,17 @@ stage_molecule() {
   done
   return $rc
 }
+
+# Scenario "lab": several systemd-nspawn machines in network namespaces, reached over real SSH (needs root).
+stage_lab() {
+  local log="$WORK_DIR/lab.log" rc=0 passed failed
+  [ "$(id -u)" -eq 0 ] || { log "the lab scenario needs root (network namespaces, systemd-nspawn)"; record lab 0 1; return 1; }
+  install_host_packages systemd-container iproute2 openssh-client
+  ensure_docker_engine
+  "$REPO_ROOT/scripts/build-image.sh" >/dev/null || { record lab 0 1; return 1; }
+  LLO_VENV_DIR="$VENV_DIR" LAB_WORK="$WORK_DIR/lab" "$REPO_ROOT/tests/lab/run_scenario.sh" 3 2>&1 | tee "$log" || rc=$?
+  read -r passed failed < <(sed -nE 's/^lab: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+  record lab "${passed:-0}" "${failed:-1}"
+  return $rc
+}
+
