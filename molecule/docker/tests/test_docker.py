@@ -5,16 +5,16 @@ import os
 FILES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "files")
 
 # The deb822 sources as Docker's and NVIDIA's install guides define them (fields in deb822_repository's order).
-DOCKER_SOURCES = """X-Repolib-Name: docker
-Architectures: amd64
+DOCKER_SOURCES = """Architectures: amd64
 Components: stable
+X-Repolib-Name: docker
 Signed-By: /etc/apt/keyrings/docker.asc
 Suites: bookworm
 Types: deb
 URIs: https://download.docker.com/linux/debian
 """
-NVIDIA_SOURCES = """X-Repolib-Name: nvidia-container-toolkit
-Architectures: amd64
+NVIDIA_SOURCES = """Architectures: amd64
+X-Repolib-Name: nvidia-container-toolkit
 Signed-By: /etc/apt/keyrings/nvidia-container-toolkit.asc
 Suites: /
 Types: deb
