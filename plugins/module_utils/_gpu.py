@@ -330,6 +330,8 @@ def gather_gpu_facts(pynvml, run_command, get_bin_path, wsl2, wsl_lib_dir=WSL_LI
             return _with_errors(read_nvml(pynvml, wsl2, wsl_lib_dir), errors)
         except GpuSourceUnavailable as exc:
             errors.append('nvml: %s' % exc)
+        except Exception as exc:  # pylint: disable=broad-except  # a pynvml/driver mismatch must not hide nvidia-smi
+            errors.append('nvml: unexpected %s: %s' % (type(exc).__name__, exc))
     smi_path = find_nvidia_smi(get_bin_path, wsl_lib_dir)
     if smi_path is None:
         errors.append('nvidia-smi: not found on PATH nor in %s' % wsl_lib_dir)

@@ -24,7 +24,7 @@ description:
     support (for example C(NotSupported) on some consumer cards or under WSL2) give V(null) for that value.
   - Never changes anything on the host.
 author:
-  - local_llm.ollama maintainers
+  - local_llm.ollama maintainers (@local-llm)
 extends_documentation_fragment:
   - local_llm.ollama.attributes
   - local_llm.ollama.attributes.facts
@@ -309,7 +309,7 @@ def main():
     module.run_command_environ_update = dict(LANGUAGE='C', LC_ALL='C')
     facts = _gpu.gather_gpu_facts(
         pynvml=import_pynvml(),
-        run_command=lambda args: module.run_command(args),
+        run_command=module.run_command,
         get_bin_path=module.get_bin_path,
         wsl2=_gpu.is_wsl2(),
         wsl_lib_dir=_gpu.WSL_LIB_DIR,

@@ -116,8 +116,14 @@ def make_fake_pynvml(default_library=True, init_error=None, unsupported=(), devi
     fake.nvmlSystemGetProcessName = answer('nvmlSystemGetProcessName', process_name)
     fake.nvmlDeviceGetMaxClockInfo = answer('nvmlDeviceGetMaxClockInfo', max_clock)
     for name, value in RTX_3060.items():
-        setattr(fake, name, answer(name, (lambda v: lambda *args: v)(value)))
+        setattr(fake, name, answer(name, _constant(value)))
     return fake
+
+
+def _constant(value):
+    def call(*args):
+        return value
+    return call
 
 
 @pytest.fixture

@@ -193,3 +193,15 @@ class TestParseNvidiaSmi:
     def test_wrong_column_count(self):
         with pytest.raises(_gpu.GpuSourceUnavailable, match='16 were asked for'):
             _gpu.parse_nvidia_smi_line('0, NVIDIA GeForce RTX 3060')
+
+
+def test_unexpected_pynvml_failure_falls_through_to_the_next_source(fake_pynvml, tmp_path):
+    nvml = fake_pynvml()
+
+    def broken(index):
+        raise RuntimeError('NVMLLibraryMismatchError-like failure')
+    nvml.nvmlDeviceGetHandleByIndex = broken
+    facts = _gpu.gather_gpu_facts(nvml, run_command=None, get_bin_path=lambda *args, **kwargs: None, wsl2=False,
+                                  wsl_lib_dir=str(tmp_path))
+    assert facts['source'] == 'none'
+    assert facts['probe_errors'][0] == 'nvml: unexpected RuntimeError: NVMLLibraryMismatchError-like failure'
