@@ -56,7 +56,7 @@ def old_form_request(request, store):
     if source.startswith("@"):
         fields["files"] = {"model.gguf": source[1:]}
     elif os.path.isfile(os.path.expanduser(source)):
-        digest, _ = store.import_blob(os.path.expanduser(source))
+        digest = store.import_blob(os.path.expanduser(source))[0]
         fields["files"] = {os.path.basename(source): digest}
     else:
         fields["from"] = source
@@ -222,4 +222,3 @@ def _with_file_type(data, file_type):
         return data
     position += len(marker)
     return data[:position] + struct.pack("<I", file_type) + data[position + 4:]
-

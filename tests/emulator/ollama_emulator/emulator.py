@@ -11,10 +11,12 @@ import time
 from . import gguf
 from .create import Creator
 from .faults import Faults
+from .generate import GenerateApi
 from .models_api import ModelsApi
 from .names import parse_name
 from .pull import Registry
 from .responses import error_response, json_response
+from .runner import Runner
 from .server import EmulatorHTTPServer
 from .store import Store
 
@@ -66,6 +68,8 @@ class Emulator:
         self.request_log = []
         self._log_lock = threading.Lock()
         self.models_api = ModelsApi(self)
+        self.generate_api = GenerateApi(self)
+        self.runner = Runner(self)
         self.routes = self._routes()
         self._server = None
         self._thread = None
@@ -84,6 +88,9 @@ class Emulator:
         routes[("POST", "/api/copy")] = (api.copy, True)
         routes[("POST", "/api/pull")] = (api.pull, True)
         routes[("POST", "/api/create")] = (api.create, True)
+        routes[("POST", "/api/generate")] = (self.generate_api.generate, True)
+        routes[("POST", "/api/chat")] = (self.generate_api.chat, True)
+        routes[("GET", "/api/ps")] = (self.generate_api.ps, False)
         return routes
 
     def version_at_least(self, text):
@@ -108,7 +115,7 @@ class Emulator:
     def _serve(self):
         if self.start_delay:
             time.sleep(self.start_delay)
-        for _ in range(50):
+        for _attempt in range(50):
             try:
                 self._server = EmulatorHTTPServer((self.host, self.port), self)
                 break
@@ -155,10 +162,9 @@ class Emulator:
         with self._log_lock:
             del self.request_log[:]
 
-    # ------------------------------------------------------------ hooks for later milestones
     def on_model_deleted(self, name):
-        """Called after a model was deleted (unloads it once a runner exists)."""
-        del name
+        """A deleted model is unloaded, as the real server stops its runner."""
+        self.runner.unload(name)
 
     # ------------------------------------------------------------ control routes
     def control(self, method, route, body):
@@ -209,11 +215,11 @@ def _seed(store, registry, name, gguf_kwargs, **fields):  # pylint: disable=rede
     workdir = tempfile.mkdtemp(prefix="emulator-seed-")
     try:
         path = gguf.make_gguf(os.path.join(workdir, "model.gguf"), **gguf_kwargs)
-        digest, _ = store.import_blob(path)
+        digest = store.import_blob(path)[0]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     request = {"files": {"model.gguf": digest}}
     request.update({key: value for key, value in fields.items() if value is not None})
-    for _ in Creator(store, registry, parsed, request).run():
+    for _progress in Creator(store, registry, parsed, request).run():
         pass
     return store.manifest_digest(store.find(parsed))

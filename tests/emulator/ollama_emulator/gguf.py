@@ -21,7 +21,7 @@ TENSOR_TYPES = {
     24: ("I8", 1, 1), 25: ("I16", 1, 2), 26: ("I32", 1, 4), 27: ("I64", 1, 8),
     28: ("F64", 1, 8), 30: ("BF16", 1, 2),
 }
-TENSOR_TYPE_IDS = {name: type_id for type_id, (name, _, _) in TENSOR_TYPES.items()}
+TENSOR_TYPE_IDS = {spec[0]: type_id for type_id, spec in TENSOR_TYPES.items()}
 
 # general.file_type -> the quantization level Ollama reports
 FILE_TYPES = {
@@ -75,7 +75,7 @@ def _pack_kv(key, value, value_type=None):
 
 
 def _tensor_nbytes(type_name, shape):
-    _, block, block_bytes = TENSOR_TYPES[TENSOR_TYPE_IDS[type_name]]
+    block, block_bytes = TENSOR_TYPES[TENSOR_TYPE_IDS[type_name]][1:]
     count = 1
     for dim in shape:
         count *= dim
@@ -105,7 +105,7 @@ def make_gguf(path, architecture="qwen2", block_count=2, head_count=4, head_coun
     if tensors is None:
         tensors = default_tensors(block_count, embedding_length)
     if parameter_count is None:
-        parameter_count = sum(_element_count(shape) for _, _, shape in tensors)
+        parameter_count = sum(_element_count(tensor[2]) for tensor in tensors)
     kvs = _default_kvs(architecture, name, file_type, parameter_count, block_count, context_length,
                        embedding_length, head_count, head_count_kv, key_length, value_length)
     for key, value in (extra_kv or {}).items():
@@ -189,7 +189,7 @@ class _Reader:
         if value_type == T_ARRAY:
             elem_type = self.take("<I")
             count = self.take("<Q")
-            items = [self.value(elem_type, keep_arrays) for _ in range(count)]
+            items = [self.value(elem_type, keep_arrays) for _index in range(count)]
             return items if keep_arrays else None
         if value_type not in _SCALARS:
             raise GGUFError("unknown GGUF value type %d" % value_type)
@@ -230,13 +230,13 @@ def read_gguf(path, keep_arrays=False):
         tensor_count = reader.take("<Q")
         kv_count = reader.take("<Q")
         kv = {}
-        for _ in range(kv_count):
+        for _index in range(kv_count):
             key = reader.string()
             kv[key] = reader.value(reader.take("<I"), keep_arrays)
         tensors = []
-        for _ in range(tensor_count):
+        for _index in range(tensor_count):
             name = reader.string()
-            dims = [reader.take("<Q") for _ in range(reader.take("<I"))]
+            dims = [reader.take("<Q") for _dim in range(reader.take("<I"))]
             type_id = reader.take("<I")
             reader.take("<Q")
             type_name = TENSOR_TYPES.get(type_id, ("type(%d)" % type_id, 1, 1))[0]

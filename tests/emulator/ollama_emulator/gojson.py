@@ -7,6 +7,7 @@ of <, > and &, shortest float formatting, and RFC3339Nano timestamps without tra
 import datetime
 import decimal
 import json
+import math
 
 _HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                  ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
@@ -33,7 +34,7 @@ def go_float_json(value):
     """A float64 as encoding/json formats it."""
     if value == 0:
         return "0"
-    if value != value or value in (float("inf"), float("-inf")):
+    if math.isnan(value) or math.isinf(value):
         raise ValueError("unsupported float value %r" % value)
     magnitude = abs(value)
     if 1e-6 <= magnitude < 1e21:

@@ -62,7 +62,7 @@ def typed_parameter(key, value):
         if key in BOOL_PARAMS:
             return value.lower() in ("1", "t", "true")
     except ValueError:
-        raise HandlerError(400, "invalid %s value %q" % (key, value)) from None
+        raise HandlerError(400, "invalid %s value \"%s\"" % (key, value)) from None
     if key in LIST_PARAMS:
         return value
     raise HandlerError(400, "unknown parameter '%s'" % key)
@@ -75,7 +75,7 @@ def to_request(commands):
         if instruction == "from":
             request["from"] = argument
         elif instruction == "parameter":
-            key, _, value = argument.partition(" ")
+            key, value = (argument.split(" ", 1) + [""])[:2]
             value = value.strip().strip('"')
             typed = typed_parameter(key, value)
             if key in LIST_PARAMS:
@@ -89,7 +89,7 @@ def to_request(commands):
         elif instruction == "adapter":
             request["adapter"] = argument
         elif instruction == "message":
-            role, _, content = argument.partition(" ")
+            role, content = (argument.split(" ", 1) + [""])[:2]
             request["messages"].append({"role": role, "content": content.strip()})
         else:
             raise HandlerError(400, "unknown instruction '%s'" % instruction)

@@ -53,7 +53,7 @@ class ModelsApi:
                     entry["capabilities"] = model.capabilities()
                 entries.append((model.modified_ns, entry))
         entries.sort(key=lambda pair: pair[0], reverse=True)
-        return json_response(200, {"models": [entry for _, entry in entries]})
+        return json_response(200, {"models": [pair[1] for pair in entries]})
 
     def show(self, request):
         raw = request.get("model") or request.get("name")

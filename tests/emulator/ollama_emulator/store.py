@@ -143,7 +143,7 @@ class Store:
         found = []
         if not os.path.isdir(self.manifests_dir):
             return found
-        for dirpath, _, filenames in os.walk(self.manifests_dir):
+        for dirpath, _dirs, filenames in os.walk(self.manifests_dir):
             relative = os.path.relpath(dirpath, self.manifests_dir).split(os.sep)
             if len(relative) != 3:
                 continue
