@@ -87,11 +87,9 @@ class Handler(BaseHTTPRequestHandler):
         except HandlerError as exc:
             response = error_response(exc.status, exc.message)
         entry["status"] = response.status
-        try:
-            self._write(method, path, response)
-        finally:
-            if not path.startswith(CONTROL_PREFIX):
-                emu.record(entry)
+        if not path.startswith(CONTROL_PREFIX):
+            emu.record(entry)
+        self._write(method, path, response)
 
     def _dispatch(self, emu, method, path, entry):
         if path.startswith(CONTROL_PREFIX):

@@ -1,0 +1,197 @@
+"""Program mode behaving like the `ollama` binary: serve, list, ps, --version."""
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from .emulator import Emulator
+from .gojson import rfc3339_nano
+from .version import VERSION
+
+DEFAULT_PORT = 11434
+
+
+def parse_host(value):
+    """OLLAMA_HOST -> (scheme, host, port) following envconfig.Host."""
+    value = (value or "").strip().strip("\"'")
+    scheme, default_port = "http", DEFAULT_PORT
+    if "://" in value:
+        scheme, value = value.split("://", 1)
+        default_port = {"http": 80, "https": 443}.get(scheme, DEFAULT_PORT)
+    value = value.split("/", 1)[0]
+    host, port = value, default_port
+    if value.startswith("["):
+        host, _sep, rest = value[1:].partition("]")
+        port = int(rest[1:]) if rest.startswith(":") and rest[1:] else default_port
+    elif value.count(":") == 1:
+        host, port_text = value.split(":")
+        port = int(port_text) if port_text else default_port
+    return scheme, host or "127.0.0.1", port
+
+
+def client_base():
+    scheme, host, port = parse_host(os.environ.get("OLLAMA_HOST", ""))
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return "%s://%s:%d" % (scheme, host if ":" not in host else "[%s]" % host, port)
+
+
+def _get(path, method="GET"):
+    request = urllib.request.Request(client_base() + path, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        data = response.read()
+    return json.loads(data.decode("utf-8")) if data and method != "HEAD" else None
+
+
+def human_bytes(size):
+    """format.HumanBytes: decimal units, e.g. 253 MB, 4.7 GB."""
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= factor:
+            value = size / factor
+            return ("%d %s" % (value, unit)) if value == int(value) or value >= 10 else "%.1f %s" % (value, unit)
+    return "%d B" % size
+
+
+def human_since(timestamp):
+    seconds = max(0, time.time() - _parse_time(timestamp))
+    for unit, length in (("year", 31536000), ("month", 2592000), ("week", 604800), ("day", 86400),
+                         ("hour", 3600), ("minute", 60)):
+        if seconds >= length:
+            count = int(seconds // length)
+            return "%d %s%s ago" % (count, unit, "s" if count > 1 else "")
+    return "Less than a second ago" if seconds < 1 else "%d seconds ago" % seconds
+
+
+def _parse_time(text):
+    text = text.rstrip("Z")
+    main_part, _sep, fraction = text.partition(".")
+    stamp = time.mktime(time.strptime(main_part, "%Y-%m-%dT%H:%M:%S")) - time.timezone
+    return stamp + (float("0." + fraction) if fraction else 0.0)
+
+
+def print_table(rows):
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("    ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def processor(size, size_vram):
+    if size_vram == 0:
+        return "100% CPU"
+    if size_vram == size:
+        return "100% GPU"
+    if size_vram > size or size == 0:
+        return "Unknown"
+    cpu = int(round((size - size_vram) / float(size) * 100))
+    return "%d%%/%d%% CPU/GPU" % (cpu, 100 - cpu)
+
+
+def cmd_list():
+    _get("/", "HEAD")
+    rows = [["NAME", "ID", "SIZE", "MODIFIED"]]
+    for model in _get("/api/tags")["models"]:
+        rows.append([model["name"], model["digest"][:12], human_bytes(model["size"]),
+                     human_since(model["modified_at"])])
+    print_table(rows)
+    return 0
+
+
+def cmd_ps():
+    _get("/", "HEAD")
+    rows = [["NAME", "ID", "SIZE", "PROCESSOR", "CONTEXT", "UNTIL"]]
+    for model in _get("/api/ps")["models"]:
+        left = _parse_time(model["expires_at"]) - time.time()
+        until = "Stopping..." if left <= 0 else ("Forever" if left > 20 * 31536000
+                                                  else "%d minutes from now" % max(1, left // 60))
+        rows.append([model["name"], model["digest"][:12], human_bytes(model["size"]),
+                     processor(model["size"], model["size_vram"]), str(model["context_length"]), until])
+    print_table(rows)
+    return 0
+
+
+def cmd_version():
+    try:
+        server = _get("/api/version")["version"]
+    except (OSError, ValueError, KeyError):
+        print("Warning: could not connect to a running Ollama instance")
+        print("Warning: client version is %s" % VERSION)
+        return 0
+    print("ollama version is %s" % server)
+    if server != VERSION:
+        print("Warning: client version is %s" % VERSION)
+    return 0
+
+
+def _env_float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def emulator_from_env():
+    scheme, host, port = parse_host(os.environ.get("OLLAMA_HOST", ""))
+    del scheme
+    models = os.environ.get("OLLAMA_MODELS") or os.path.join(os.path.expanduser("~"), ".ollama", "models")
+    tps = os.environ.get("OLLAMA_EMULATOR_TPS", "60")
+    return Emulator(models, registry_dir=os.environ.get("OLLAMA_EMULATOR_REGISTRY") or None,
+                    version=os.environ.get("OLLAMA_EMULATOR_VERSION") or VERSION,
+                    tokens_per_second=json.loads(tps) if tps.startswith("{") else float(tps),
+                    prompt_tokens_per_second=_env_float("OLLAMA_EMULATOR_PROMPT_TPS", 600.0),
+                    load_seconds=_env_float("OLLAMA_EMULATOR_LOAD_SECONDS", 0.2),
+                    gpu_fraction=_env_float("OLLAMA_EMULATOR_GPU_FRACTION", 1.0),
+                    keep_alive=os.environ.get("OLLAMA_KEEP_ALIVE") or "5m",
+                    num_ctx=int(_env_float("OLLAMA_CONTEXT_LENGTH", 0) or 4096),
+                    registry_offline=os.environ.get("OLLAMA_EMULATOR_REGISTRY_OFFLINE", "") not in ("", "0", "false"),
+                    resolver=os.environ.get("OLLAMA_EMULATOR_RESOLVER") or "127.0.0.53",
+                    host="0.0.0.0" if host == "::" else host, port=port,
+                    start_delay=_env_float("OLLAMA_EMULATOR_START_DELAY", 0.0))
+
+
+def cmd_serve():
+    emu = emulator_from_env()
+    stopped = threading.Event()
+
+    def on_signal(signum, frame):
+        del signum, frame
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    config = {"OLLAMA_HOST": "http://%s:%d" % (emu.host, emu.port), "OLLAMA_MODELS": emu.models_dir,
+              "OLLAMA_KEEP_ALIVE": emu.keep_alive, "OLLAMA_CONTEXT_LENGTH": emu.num_ctx,
+              "OLLAMA_EMULATOR_TPS": emu.tokens_per_second, "OLLAMA_EMULATOR_GPU_FRACTION": emu.gpu_fraction}
+    env = " ".join("%s:%s" % (key, config[key]) for key in sorted(config))
+    now = rfc3339_nano(time.time_ns())[:19]
+    sys.stderr.write('time=%s level=INFO source=routes.go msg="server config" env="map[%s]"\n' % (now, env))
+    emu.start(wait=False)
+    emu.wait_until_listening(30 + emu.start_delay)
+    sys.stderr.write('time=%s level=INFO source=routes.go msg="Listening on %s:%d (version %s)"\n'
+                     % (now, emu.host, emu.port, emu.version))
+    sys.stderr.flush()
+    stopped.wait()
+    emu.stop()
+    return 0
+
+
+def main(argv):
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print("Usage:\n  ollama [flags]\n  ollama [command]\n\nAvailable Commands:\n  serve\n  list\n  ps")
+        return 0
+    command = argv[0]
+    if command in ("-v", "--version"):
+        return cmd_version()
+    handlers = {"serve": cmd_serve, "start": cmd_serve, "list": cmd_list, "ls": cmd_list, "ps": cmd_ps}
+    if command not in handlers:
+        sys.stderr.write('Error: unknown command "%s" for "ollama"\n' % command)
+        return 1
+    try:
+        return handlers[command]()
+    except (urllib.error.URLError, OSError) as exc:
+        del exc
+        sys.stderr.write("Error: could not connect to ollama app, is it running?\n")
+        return 1
