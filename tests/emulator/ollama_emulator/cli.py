@@ -107,8 +107,12 @@ def cmd_ps():
     rows = [["NAME", "ID", "SIZE", "PROCESSOR", "CONTEXT", "UNTIL"]]
     for model in _get("/api/ps")["models"]:
         left = _parse_time(model["expires_at"]) - time.time()
-        until = "Stopping..." if left <= 0 else ("Forever" if left > 20 * 31536000
-                                                  else "%d minutes from now" % max(1, left // 60))
+        if left <= 0:
+            until = "Stopping..."
+        elif left > 20 * 31536000:
+            until = "Forever"
+        else:
+            until = "%d minutes from now" % max(1, left // 60)
         rows.append([model["name"], model["digest"][:12], human_bytes(model["size"]),
                      processor(model["size"], model["size_vram"]), str(model["context_length"]), until])
     print_table(rows)

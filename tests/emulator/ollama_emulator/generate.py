@@ -165,4 +165,3 @@ class GenerateApi:
 
     def ps(self, _request):
         return json_response(200, {"models": self.emu.runner.ps()})
-

@@ -1,0 +1,110 @@
+"""Verify docker_nvidia + ollama_docker inside the Docker-in-Docker platform."""
+import json
+import os
+
+FILES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "files")
+
+# The deb822 sources as Docker's and NVIDIA's install guides define them (fields in deb822_repository's order).
+DOCKER_SOURCES = """Architectures: amd64
+Components: stable
+X-Repolib-Name: docker
+Signed-By: /etc/apt/keyrings/docker.asc
+Suites: bookworm
+Types: deb
+URIs: https://download.docker.com/linux/debian
+"""
+NVIDIA_SOURCES = """Architectures: amd64
+X-Repolib-Name: nvidia-container-toolkit
+Signed-By: /etc/apt/keyrings/nvidia-container-toolkit.asc
+Suites: /
+Types: deb
+URIs: https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH)
+"""
+
+
+def read_local(name):
+    with open(os.path.join(FILES, name)) as handle:
+        return handle.read()
+
+
+def test_docker_repository_source_and_key(host):
+    assert host.file("/etc/apt/sources.list.d/docker.sources").content_string == DOCKER_SOURCES
+    key = host.file("/etc/apt/keyrings/docker.asc")
+    assert key.content_string == read_local("test-docker-repo-key.asc")
+    assert key.mode == 0o644
+
+
+def test_nvidia_repository_source_and_key(host):
+    assert host.file("/etc/apt/sources.list.d/nvidia-container-toolkit.sources").content_string == NVIDIA_SOURCES
+    assert host.file("/etc/apt/keyrings/nvidia-container-toolkit.asc").content_string == \
+        read_local("test-nvidia-repo-key.asc")
+
+
+def test_engine_from_the_distribution_and_no_toolkit(host):
+    assert host.package("docker.io").is_installed
+    assert not host.package("docker-ce").is_installed
+    assert not host.package("nvidia-container-toolkit").is_installed
+    assert host.service("docker").is_running
+    assert host.service("docker").is_enabled
+
+
+def test_daemon_json_merged_keeping_the_users_key(host):
+    config = json.loads(host.file("/etc/docker/daemon.json").content_string)
+    assert config["log-opts"] == {"max-size": "10m", "max-file": "3"}
+    assert config["runtimes"] == {"nvidia": {"path": "nvidia-container-runtime", "args": []}}
+    assert "default-runtime" not in config
+    backups = host.run("ls /etc/docker/").stdout.split()
+    assert any(name.startswith("daemon.json.") and name.endswith("~") for name in backups)
+
+
+def test_engine_knows_the_nvidia_runtime(host):
+    runtimes = host.check_output("docker info --format '{{json .Runtimes}}'")
+    assert "nvidia" in json.loads(runtimes)
+
+
+def test_user_in_docker_group(host):
+    assert "docker" in host.user("llotester").groups
+
+
+def test_compose_project(host):
+    compose = host.file("/opt/ollama-docker/docker-compose.yml").content_string
+    assert 'image: "ollama/ollama:0.32.15"' in compose
+    assert '"127.0.0.1:11434:11434"' in compose
+    assert "restart: unless-stopped" in compose
+    assert "ollama list" in compose
+    assert "deploy:" not in compose  # no GPU here, so no reservation
+
+
+def test_container_healthy_with_volume_and_loopback_port(host):
+    info = json.loads(host.check_output("docker inspect ollama"))[0]
+    assert info["State"]["Health"]["Status"] == "healthy"
+    assert info["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+    assert info["HostConfig"]["PortBindings"]["11434/tcp"] == [{"HostIp": "127.0.0.1", "HostPort": "11434"}]
+    mounts = {m["Destination"]: m for m in info["Mounts"]}
+    assert mounts["/root/.ollama"]["Type"] == "volume"
+    assert mounts["/root/.ollama"]["Name"] == "ollama"
+    env = dict(item.split("=", 1) for item in info["Config"]["Env"])
+    assert env["OLLAMA_FLASH_ATTENTION"] == "1"
+    assert env["OLLAMA_KV_CACHE_TYPE"] == "q8_0"
+
+
+def api(host, path):
+    code = ("import json, urllib.request; "
+            "print(urllib.request.urlopen('http://127.0.0.1:11434%s', timeout=10).read().decode())" % path)
+    return json.loads(host.check_output("python3 -c %s", code))
+
+
+def test_api_answers_through_the_published_port(host):
+    assert api(host, "/api/version") == {"version": "0.32.15"}
+
+
+def test_model_created_through_the_port(host):
+    names = [model["name"] for model in api(host, "/api/tags")["models"]]
+    assert "tiny-docker:latest" in names
+
+
+def test_port_held_by_docker_proxy_on_loopback_only(host):
+    listeners = host.check_output("ss -ltnpH 'sport = :11434'")
+    assert "127.0.0.1:11434" in listeners
+    assert "docker-proxy" in listeners
+    assert "0.0.0.0:11434" not in listeners

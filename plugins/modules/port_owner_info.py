@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: port_owner_info
+short_description: Tell which process and systemd unit listen on a TCP port
+version_added: 0.1.0
+description:
+  - Runs C(ss -ltnpH) on the managed host and returns the sockets listening on O(port), with each process's name,
+    PID and systemd unit (read from C(/proc/<pid>/cgroup)).
+  - Classifies the holder as V(free), V(ollama_native) (the unit C(ollama.service), or an C(ollama) process outside
+    any unit), V(docker) (C(docker-proxy) or a process of C(docker.service), i.e. a published container port) or
+    V(other). The roles C(ollama_docker) and C(ollama_native) use it to refuse to start a second Ollama on the same
+    port.
+  - Never changes anything on the host.
+author:
+  - local_llm.ollama maintainers
+extends_documentation_fragment:
+  - local_llm.ollama.attributes
+  - local_llm.ollama.attributes.info_module
+options:
+  port:
+    description: TCP port to look at.
+    type: int
+    required: true
+requirements:
+  - C(ss) from iproute2. Root (or CAP_NET_ADMIN) to see the processes of other users.
+"""
+
+EXAMPLES = r"""
+- name: Who holds Ollama's port?
+  local_llm.ollama.port_owner_info:
+    port: 11434
+  register: ollama_port
+
+- name: Refuse to start while another process holds it
+  ansible.builtin.fail:
+    msg: "Port 11434 is already in use by {{ ollama_port.description }}."
+  when: ollama_port.holder == 'other'
+"""
+
+RETURN = r"""
+holder:
+  description: V(free), V(ollama_native), V(docker) or V(other).
+  returned: always
+  type: str
+  sample: ollama_native
+description:
+  description: The holders in words, empty when the port is free.
+  returned: always
+  type: str
+  sample: python3 (pid 41, ollama.service) on 127.0.0.1
+listeners:
+  description: Listening sockets on the port.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    address:
+      description: Local address (V(*), V(0.0.0.0), V(::), V(127.0.0.1), ...).
+      type: str
+    port:
+      description: The port.
+      type: int
+    processes:
+      description: Processes holding the socket (empty when C(ss) may not show them).
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Process name.
+          type: str
+        pid:
+          description: Process ID.
+          type: int
+        unit:
+          description: systemd unit of the process, V(null) outside any C(.service).
+          type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.local_llm.ollama.plugins.module_utils._ports import port_owner
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={"port": {"type": "int", "required": True}},
+        supports_check_mode=True,
+    )
+    port = module.params["port"]
+    if not 1 <= port <= 65535:
+        module.fail_json(msg="port must be between 1 and 65535, got %d" % port)
+    ss = module.get_bin_path("ss", required=True)
+    rc, out, err = module.run_command([ss, "-ltnpH"], environ_update={"LC_ALL": "C"})
+    if rc != 0:
+        module.fail_json(msg="ss -ltnpH failed (rc %d): %s" % (rc, err.strip()))
+    module.exit_json(changed=False, **port_owner(out, port))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.local_llm.ollama.plugins.module_utils._ports import (
+    DOCKER, FREE, OLLAMA_NATIVE, OTHER, parse_ss, port_owner, split_address, unit_from_cgroup,
+)
+
+# Real `ss -ltnpH` lines (iproute2 6.1, Debian 12), one per kind of holder.
+SS_OUTPUT = "\n".join([
+    'LISTEN 0      4096       127.0.0.1:35557      0.0.0.0:*    users:(("containerd",pid=49,fd=11))',
+    'LISTEN 0      4096       127.0.0.1:11434      0.0.0.0:*    users:(("docker-proxy",pid=300,fd=4))',
+    'LISTEN 0      5            0.0.0.0:11500      0.0.0.0:*    users:(("python3",pid=41,fd=3))',
+    'LISTEN 0      4096            [::]:11501         [::]:*    users:(("ollama",pid=77,fd=3))',
+    'LISTEN 0      128                *:11502            *:*',
+])
+
+CGROUP_V1 = "12:pids:/docker/abc/system.slice/ollama.service\n1:name=systemd:/docker/abc/system.slice/ollama.service\n"
+CGROUP_V2 = "0::/system.slice/docker.service\n"
+
+
+def make_proc(tmp_path, units):
+    for pid, text in units.items():
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "cgroup").write_text(text)
+    return str(tmp_path)
+
+
+def test_split_address_forms():
+    assert split_address("127.0.0.1:11434") == ("127.0.0.1", 11434)
+    assert split_address("[::]:11434") == ("::", 11434)
+    assert split_address("*:80") == ("*", 80)
+    assert split_address("127.0.0.53%lo:53") == ("127.0.0.53", 53)
+
+
+def test_parse_ss_keeps_only_the_port():
+    listeners = parse_ss(SS_OUTPUT, 11434)
+    assert listeners == [{"address": "127.0.0.1", "port": 11434,
+                          "processes": [{"name": "docker-proxy", "pid": 300}]}]
+    assert parse_ss(SS_OUTPUT, 1) == []
+
+
+def test_unit_from_cgroup_v1_and_v2():
+    assert unit_from_cgroup(CGROUP_V1) == "ollama.service"
+    assert unit_from_cgroup(CGROUP_V2) == "docker.service"
+    assert unit_from_cgroup("0::/user.slice/session-1.scope\n") is None
+
+
+def test_native_unit_is_recognised_whatever_the_process(tmp_path):
+    proc = make_proc(tmp_path, {41: CGROUP_V1})
+    result = port_owner(SS_OUTPUT, 11500, proc)
+    assert result["holder"] == OLLAMA_NATIVE
+    assert result["description"] == "python3 (pid 41, ollama.service) on 0.0.0.0"
+
+
+def test_docker_proxy_is_docker(tmp_path):
+    assert port_owner(SS_OUTPUT, 11434, make_proc(tmp_path, {}))["holder"] == DOCKER
+
+
+def test_ollama_outside_a_unit_counts_as_native(tmp_path):
+    assert port_owner(SS_OUTPUT, 11501, make_proc(tmp_path, {}))["holder"] == OLLAMA_NATIVE
+
+
+def test_other_unit_and_hidden_process_are_other(tmp_path):
+    proc = make_proc(tmp_path, {41: "0::/system.slice/web.service\n"})
+    assert port_owner(SS_OUTPUT, 11500, proc)["holder"] == OTHER
+    hidden = port_owner(SS_OUTPUT, 11502, proc)
+    assert hidden["holder"] == OTHER
+    assert "unknown process" in hidden["description"]
+
+
+def test_free_port(tmp_path):
+    assert port_owner(SS_OUTPUT, 9, str(tmp_path)) == {"listeners": [], "holder": FREE, "description": ""}
