@@ -115,7 +115,7 @@ def test_my_coder_parameters_as_the_api_reports_them(host):
     assert parameters["top_p"] == ["0.9"]
     assert parameters["repeat_penalty"] == ["1.1"]
     assert parameters["stop"] == ['"<|im_end|>"', '"<|endoftext|>"']
-    assert show["system"].startswith("You are a senior backend engineer and an expert in Java")
+    assert show["system"].startswith("You are a senior backend engineer, expert in Java")
     assert "FROM qwen2.5-coder:7b" in show["modelfile"] or show["details"]["parent_model"].startswith("qwen2.5-coder:7b")
 
 
