@@ -146,13 +146,14 @@ def fixture_run_windows(host):
 
 
 def test_converge_imported_and_created(run_windows):
-    converge, _ = run_windows
+    converge = run_windows[0]
     calls = {(entry["method"], entry["path"]) for entry in converge}
     assert ("POST", "/api/create") in calls
+    assert any(entry["path"].startswith("/api/blobs/sha256:") for entry in converge), "the GGUF was uploaded"
 
 
 def test_no_op_rerun_contacts_no_registry_and_creates_nothing(run_windows):
-    _, rerun = run_windows
+    rerun = run_windows[1]
     assert rerun, "the re-run asked the server something"
     mutating = [(entry["method"], entry["path"]) for entry in rerun
                 if (entry["method"], entry["path"]) in MUTATING or entry["path"].startswith("/api/blobs")]
