@@ -17,11 +17,8 @@ import time
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.urls import Request
 
-try:
-    from http.client import HTTPException, RemoteDisconnected
-    from urllib.error import HTTPError, URLError
-except ImportError:  # pragma: no cover - Python 2 is not supported by this collection
-    HTTPException = RemoteDisconnected = HTTPError = URLError = Exception
+from http.client import HTTPException, RemoteDisconnected
+from urllib.error import HTTPError, URLError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 11434

@@ -20,7 +20,7 @@ description:
     only when it differs. See the collection's C(docs/models.md) for the exact rules.
   - Talks to the server over HTTP from the managed host; needs no Python library besides ansible.
 author:
-  - local_llm.ollama maintainers
+  - local_llm.ollama maintainers (@local-llm)
 extends_documentation_fragment:
   - local_llm.ollama.api
   - local_llm.ollama.attributes

@@ -17,7 +17,7 @@ description:
     key/value lengths, context and embedding length) when O(details=true).
   - Never changes anything.
 author:
-  - local_llm.ollama maintainers
+  - local_llm.ollama maintainers (@local-llm)
 extends_documentation_fragment:
   - local_llm.ollama.api
   - local_llm.ollama.attributes

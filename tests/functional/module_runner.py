@@ -9,7 +9,8 @@ import tempfile
 import urllib.error
 import urllib.request
 
-import ansible_collections.local_llm.ollama  # noqa: F401  (made importable by tests/conftest.py)
+# made importable by tests/conftest.py
+import ansible_collections.local_llm.ollama  # noqa: F401  pylint: disable=unused-import
 
 COLLECTION_DIR = importlib.util.find_spec("ansible_collections.local_llm.ollama").submodule_search_locations[0]
 COLLECTIONS_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_DIR)))
@@ -54,7 +55,7 @@ def run_module(module, args, check=False, diff=False, env=None):
             json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
         proc = subprocess.run(
             [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.%s" % module, args_path],
-            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=120)
+            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=120, check=False)
     return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -69,8 +70,8 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None):
         command.append("--diff")
     env_extra = env
     env = module_env({
-        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([COLLECTIONS_ROOT, "/work/main/.work/collections",
-                                                     os.path.expanduser("~/.ansible/collections")]),
+        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
+            [COLLECTIONS_ROOT] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]),
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
@@ -80,7 +81,7 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None):
         "ANSIBLE_HOME": tempfile.mkdtemp(prefix="llo-ansible-home-"),
     })
     env.update(env_extra or {})
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -145,5 +146,3 @@ def assert_clean_failure(run, *fragments):
     for fragment in fragments:
         assert fragment in run["msg"], run["msg"]
     assert run.traceback_free, run.stdout + run.stderr
-
-

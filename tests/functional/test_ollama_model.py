@@ -72,7 +72,7 @@ def test_structured_create_then_noop_costs_tags_and_one_show(base):
     assert first["changed"] and first["actions"] == ["created"] and first["changes"] == ["new"]
     assert first["details"] == {"family": "gemma3", "parameter_size": "268.10M", "quantization_level": "Q4_K_M"}
     assert_calls(base, [("GET", "/api/tags"), ("GET", "/api/version"), ("POST", "/api/create"),
-                           ("GET", "/api/tags")])
+                        ("GET", "/api/tags")])
     stored = show(base, "tiny-gemma-derived")
     assert stored["system"] == "You are a terse assistant."
     assert sorted(stored["parameters"].splitlines()) == [
@@ -111,8 +111,8 @@ def test_modelfile_path_with_relative_gguf_uploads_blob_once(emulator, tmp_path,
     first = model(emulator, name="imported", modelfile_path=str(modelfile))
     assert first["actions"] == ["uploaded blob sha256:%s" % sha, "created"]
     assert_calls(emulator, [("GET", "/api/tags"), ("HEAD", "/api/blobs/sha256:" + sha),
-                               ("POST", "/api/blobs/sha256:" + sha), ("GET", "/api/version"),
-                               ("POST", "/api/create"), ("GET", "/api/tags")])
+                            ("POST", "/api/blobs/sha256:" + sha), ("GET", "/api/version"),
+                            ("POST", "/api/create"), ("GET", "/api/tags")])
     create = [e for e in emulator.request_log if e["path"] == "/api/create"][0]["body"]
     assert create["files"] == {"tiny.gguf": "sha256:" + sha} and create["parameters"] == {"num_ctx": 1024}
     clear(emulator)
