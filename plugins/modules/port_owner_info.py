@@ -19,7 +19,7 @@ description:
     port.
   - Never changes anything on the host.
 author:
-  - local_llm.ollama maintainers
+  - local_llm.ollama maintainers (@local-llm)
 extends_documentation_fragment:
   - local_llm.ollama.attributes
   - local_llm.ollama.attributes.info_module
