@@ -1,0 +1,391 @@
+# -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP client for the Ollama REST API over ansible.module_utils.urls (no third-party library)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import errno
+import json
+import os
+import re
+import socket
+import time
+
+from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.urls import Request
+
+try:
+    from http.client import HTTPException, RemoteDisconnected
+    from urllib.error import HTTPError, URLError
+except ImportError:  # pragma: no cover - Python 2 is not supported by this collection
+    HTTPException = RemoteDisconnected = HTTPError = URLError = Exception
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 11434
+DEFAULT_TIMEOUT = 30
+STRUCTURED_CREATE_VERSION = "0.5.5"
+
+SERVICE_HINT = ("is the ollama service running? check `systemctl status ollama` or the container "
+                "(`docker ps`, `docker logs ollama`); wrong host? set the module's host option or OLLAMA_HOST")
+REGISTRY_HINT = ("the Ollama server cannot reach the model registry (offline host, DNS, proxy or firewall). "
+                 "Import the model from a local GGUF file with gguf_path, or copy a seeded model store "
+                 "(blobs/ and manifests/ of an archive) into the server's OLLAMA_MODELS directory")
+MISSING_MODEL_HINT = "the registry has no such model or tag; check the name on https://ollama.com/library"
+_REGISTRY_ERROR = re.compile(r"registry|dial tcp|no such host|lookup |i/o timeout|connection refused|"
+                             r"tls:|x509|proxyconnect|network is unreachable", re.IGNORECASE)
+
+
+class OllamaError(Exception):
+    """A failed API call; ``str()`` names the request, the HTTP status, the server's text and a hint."""
+
+    def __init__(self, method, url, status=None, server_message=None, reason=None, hint=None):
+        self.method = method
+        self.url = url
+        self.status = status
+        self.server_message = server_message
+        self.reason = reason
+        self.hint = hint
+        super(OllamaError, self).__init__(self._format())
+
+    def _format(self):
+        parts = ["%s %s failed" % (self.method, self.url)]
+        if self.status is not None:
+            parts.append("HTTP %s" % self.status)
+        if self.server_message:
+            parts.append("server said: %s" % self.server_message)
+        if self.reason:
+            parts.append(self.reason)
+        text = ": ".join(parts[:1]) + (" (" + "; ".join(parts[1:]) + ")" if len(parts) > 1 else "")
+        return text + (". Hint: %s" % self.hint if self.hint else "")
+
+
+class OllamaNotFound(OllamaError):
+    """HTTP 404: the model (or blob) does not exist."""
+
+
+class OllamaConnectionError(OllamaError):
+    """No HTTP answer at all: refused, reset, DNS, timeout."""
+
+
+# ---------------------------------------------------------------- base URL (envconfig.Host semantics)
+
+def _split_host_port(hostport):
+    """Go net.SplitHostPort; return None when there is no port."""
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end < 0 or not hostport[end + 1:].startswith(":"):
+            return None
+        return hostport[1:end], hostport[end + 2:]
+    if hostport.count(":") != 1:
+        return None
+    host, port = hostport.split(":")
+    return host, port
+
+
+def _connectable(host):
+    """0.0.0.0 / :: are listen addresses; connect to loopback like the ollama CLI does."""
+    if host in ("", "0.0.0.0"):
+        return DEFAULT_HOST
+    if host in ("::", "[::]"):
+        return "::1"
+    return host
+
+
+def base_url_from(value):
+    """Turn an OLLAMA_HOST style value into a base URL (scheme://host:port[/path], no trailing slash)."""
+    text = (value or "").strip().strip("\"'").strip()
+    scheme, sep, hostport = text.partition("://")
+    default_port = str(DEFAULT_PORT)
+    if not sep:
+        scheme, hostport = "http", text
+    elif scheme == "http":
+        default_port = "80"
+    elif scheme == "https":
+        default_port = "443"
+    else:
+        raise ValueError("unsupported scheme %r in Ollama host %r; use http:// or https://" % (scheme, value))
+    hostport, _sep, path = hostport.partition("/")
+    split = _split_host_port(hostport)
+    if split is None:
+        host, port = hostport.strip("[]") or DEFAULT_HOST, default_port
+    else:
+        host, port = split
+    if not port.isdigit() or int(port) > 65535:
+        port = default_port
+    host = _connectable(host)
+    if ":" in host:
+        host = "[%s]" % host
+    url = "%s://%s:%s" % (scheme, host, int(port))
+    return url + ("/" + path.rstrip("/") if path.rstrip("/") else "")
+
+
+def resolve_base_url(host=None, environ=None):
+    """Module option ``host`` first, else OLLAMA_HOST, else http://127.0.0.1:11434."""
+    environ = os.environ if environ is None else environ
+    if host:
+        return base_url_from(host)
+    return base_url_from(environ.get("OLLAMA_HOST", ""))
+
+
+# ---------------------------------------------------------------- versions
+
+def parse_version(text):
+    """'0.32.15' -> (0, 32, 15); pre-release suffixes ignored; unparsable -> None."""
+    match = re.match(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?", text or "")
+    if not match:
+        return None
+    return tuple(int(part or 0) for part in match.groups())
+
+
+def version_at_least(version, minimum):
+    """True when ``version`` >= ``minimum``; a dev build reporting 0.0.0 counts as newest."""
+    parsed = parse_version(version)
+    if parsed is None or parsed == (0, 0, 0):
+        return True
+    return parsed >= parse_version(minimum)
+
+
+# ---------------------------------------------------------------- errors
+
+def _server_message(body):
+    text = to_text(body or b"", errors="surrogate_or_replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text[:500] or None
+    if isinstance(data, dict) and "error" in data:
+        return to_text(data["error"])
+    return text[:500] or None
+
+
+def _reason_of(exc):
+    return getattr(exc, "reason", exc)
+
+
+def _is_refused(exc):
+    reason = _reason_of(exc)
+    return isinstance(reason, ConnectionRefusedError) or getattr(reason, "errno", None) == errno.ECONNREFUSED
+
+
+def _is_transient(exc):
+    reason = _reason_of(exc)
+    return isinstance(reason, (ConnectionResetError, RemoteDisconnected, socket.timeout, TimeoutError,
+                               BrokenPipeError)) or isinstance(exc, (HTTPException, ConnectionResetError))
+
+
+def _connection_hint(exc, timeout):
+    reason = _reason_of(exc)
+    if _is_refused(exc):
+        return "connection refused", SERVICE_HINT
+    if isinstance(reason, socket.gaierror):
+        return "cannot resolve the host name (%s)" % reason, "check the host option / OLLAMA_HOST; " + SERVICE_HINT
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return ("no answer within %s s" % timeout,
+                "the server is busy or unreachable; raise the timeout option, or " + SERVICE_HINT)
+    return to_text(reason), SERVICE_HINT
+
+
+def error_hint(path, status, server_message):
+    message = server_message or ""
+    if path in ("/api/pull", "/api/create") and "file does not exist" in message:
+        return MISSING_MODEL_HINT
+    if path in ("/api/pull", "/api/create") and _REGISTRY_ERROR.search(message):
+        return REGISTRY_HINT
+    if status == 503:
+        return "the server queue is full (OLLAMA_MAX_QUEUE); retry later"
+    if status is not None and status >= 500:
+        return "see the server log (`journalctl -u ollama` or `docker logs ollama`)"
+    return None
+
+
+# ---------------------------------------------------------------- client
+
+class OllamaClient:
+    """One Ollama server. Reads are retried with exponential backoff; writes only when refused."""
+
+    IDEMPOTENT_POSTS = ("/api/show",)
+
+    def __init__(self, host=None, timeout=DEFAULT_TIMEOUT, validate_certs=True, retries=2, backoff=0.5,
+                 environ=None, sleep=time.sleep):
+        self.base_url = resolve_base_url(host, environ)
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
+        self._version = None
+        self._request = Request(validate_certs=validate_certs, follow_redirects="all", timeout=timeout,
+                                http_agent="local_llm.ollama")
+
+    # -- transport
+
+    def url(self, path):
+        return self.base_url + path
+
+    def _open(self, method, path, data=None, headers=None, timeout=None):
+        return self._request.open(method, self.url(path), data=data, headers=headers or {},
+                                  timeout=timeout or self.timeout)
+
+    def _idempotent(self, method, path):
+        return method in ("GET", "HEAD") or path in self.IDEMPOTENT_POSTS
+
+    def open(self, method, path, data=None, headers=None, timeout=None):
+        """Send one request; return the open response. Raise OllamaError subclasses."""
+        attempt = 0
+        while True:
+            try:
+                return self._open(method, path, data, headers, timeout)
+            except HTTPError as exc:
+                status, message = exc.code, _server_message(exc.read())
+                if status >= 500 and self._idempotent(method, path) and attempt < self.retries:
+                    attempt = self._wait(attempt)
+                    continue
+                raise self._http_error(method, path, status, message)
+            except (URLError, HTTPException, OSError) as exc:
+                retry = _is_refused(exc) or (_is_transient(exc) and self._idempotent(method, path))
+                if retry and attempt < self.retries and not hasattr(data, "read"):
+                    attempt = self._wait(attempt)
+                    continue
+                reason, hint = _connection_hint(exc, timeout or self.timeout)
+                raise OllamaConnectionError(method, self.url(path), reason=reason, hint=hint)
+
+    def _wait(self, attempt):
+        self._sleep(self.backoff * (2 ** attempt))
+        return attempt + 1
+
+    def _http_error(self, method, path, status, message):
+        cls = OllamaNotFound if status == 404 else OllamaError
+        return cls(method, self.url(path), status=status, server_message=message,
+                   hint=error_hint(path, status, message))
+
+    def request_json(self, method, path, body=None, timeout=None):
+        """One JSON request/response; an empty body returns None."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        response = self.open(method, path, data=data, headers=headers, timeout=timeout)
+        try:
+            raw = response.read()
+        except (HTTPException, OSError) as exc:
+            reason, hint = _connection_hint(exc, timeout or self.timeout)
+            raise OllamaConnectionError(method, self.url(path), reason=reason, hint=hint)
+        finally:
+            response.close()
+        if not raw.strip():
+            return None
+        try:
+            data = json.loads(to_text(raw))
+        except ValueError:
+            raise OllamaError(method, self.url(path), status=response.status,
+                              reason="the answer is not JSON: %r" % raw[:200],
+                              hint="is this really an Ollama server?")
+        if isinstance(data, dict) and data.get("error"):
+            raise self._http_error(method, path, response.status, to_text(data["error"]))
+        return data
+
+    def stream(self, path, body, on_progress=None, timeout=None):
+        """POST a streaming request; feed each NDJSON object to ``on_progress``; return the last object.
+
+        An ``{"error": ...}`` line (sent on HTTP 200 once streaming started) raises OllamaError.
+        """
+        payload = dict(body, stream=True)
+        response = self.open("POST", path, data=json.dumps(payload).encode("utf-8"),
+                             headers={"Content-Type": "application/json"}, timeout=timeout)
+        last = None
+        try:
+            for line in response:
+                last = self._stream_line(path, response.status, line, on_progress) or last
+        except (HTTPException, OSError) as exc:
+            reason, hint = _connection_hint(exc, timeout or self.timeout)
+            raise OllamaConnectionError("POST", self.url(path), reason="stream interrupted: %s" % reason,
+                                        hint=hint)
+        finally:
+            response.close()
+        if last is None or last.get("status") != "success":
+            raise OllamaError("POST", self.url(path), status=response.status,
+                              reason="the progress stream ended without {\"status\": \"success\"} (last: %s)"
+                              % json.dumps(last), hint="see the server log (`journalctl -u ollama`)")
+        return last
+
+    def _stream_line(self, path, status, line, on_progress):
+        text = to_text(line).strip()
+        if not text:
+            return None
+        try:
+            event = json.loads(text)
+        except ValueError:
+            raise OllamaError("POST", self.url(path), status=status,
+                              reason="unreadable progress line %r" % text[:200])
+        if isinstance(event, dict) and event.get("error"):
+            message = to_text(event["error"])
+            raise OllamaError("POST", self.url(path), status=event.get("status", status), server_message=message,
+                              hint=error_hint(path, status, message))
+        if on_progress is not None:
+            on_progress(event)
+        return event
+
+    # -- readiness and version
+
+    def wait_until_up(self, timeout):
+        """Poll GET /api/version until the server answers or ``timeout`` seconds pass (then raise)."""
+        deadline = time.monotonic() + timeout
+        delay = 0.25
+        while True:
+            try:
+                self._version = self.request_json("GET", "/api/version", timeout=max(1, min(5, timeout)))["version"]
+                return self._version
+            except OllamaConnectionError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise OllamaConnectionError("GET", self.url("/api/version"),
+                                                reason="no answer within %s s (%s)" % (timeout, exc.reason),
+                                                hint=SERVICE_HINT)
+                self._sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    def version(self):
+        if self._version is None:
+            self._version = self.request_json("GET", "/api/version")["version"]
+        return self._version
+
+    def supports_structured_create(self):
+        return version_at_least(self.version(), STRUCTURED_CREATE_VERSION)
+
+    # -- endpoints
+
+    def list_models(self):
+        return (self.request_json("GET", "/api/tags") or {}).get("models") or []
+
+    def running_models(self):
+        return (self.request_json("GET", "/api/ps") or {}).get("models") or []
+
+    def show(self, name, verbose=False):
+        body = {"model": name}
+        if verbose:
+            body["verbose"] = True
+        return self.request_json("POST", "/api/show", body)
+
+    def pull(self, name, insecure=False, on_progress=None, timeout=None):
+        return self.stream("/api/pull", {"model": name, "insecure": insecure}, on_progress, timeout)
+
+    def create(self, request, on_progress=None, timeout=None):
+        return self.stream("/api/create", request, on_progress, timeout)
+
+    def delete(self, name):
+        self.request_json("DELETE", "/api/delete", {"model": name})
+
+    def blob_exists(self, digest):
+        try:
+            self.open("HEAD", "/api/blobs/%s" % digest).close()
+            return True
+        except OllamaNotFound:
+            return False
+
+    def upload_blob(self, digest, path, timeout=None):
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            response = self.open("POST", "/api/blobs/%s" % digest, data=handle, timeout=timeout,
+                                 headers={"Content-Type": "application/octet-stream",
+                                          "Content-Length": str(size)})
+        response.close()

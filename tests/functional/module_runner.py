@@ -1,0 +1,88 @@
+"""Run the collection's modules for real: direct execution as a subprocess, or through ansible-playbook."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import ansible_collections.local_llm.ollama  # noqa: F401  (made importable by tests/conftest.py)
+
+COLLECTION_DIR = importlib.util.find_spec("ansible_collections.local_llm.ollama").submodule_search_locations[0]
+COLLECTIONS_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_DIR)))
+BIN_DIR = os.path.dirname(sys.executable)
+
+
+class ModuleRun:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        try:
+            self.result = json.loads(stdout)
+        except ValueError:
+            self.result = {"failed": True, "msg": "unparsable module output", "stdout": stdout}
+
+    def __getitem__(self, key):
+        return self.result[key]
+
+    def get(self, key, default=None):
+        return self.result.get(key, default)
+
+    @property
+    def traceback_free(self):
+        return "Traceback" not in self.stdout and "Traceback" not in self.stderr and "exception" not in self.result
+
+
+def module_env(extra=None):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([COLLECTIONS_ROOT] + [p for p in [env.get("PYTHONPATH")] if p])
+    env.pop("OLLAMA_HOST", None)
+    env.update(extra or {})
+    return env
+
+
+def run_module(module, args, check=False, diff=False, env=None):
+    """Direct execution: ``python -m ...plugins.modules.<module> args.json`` (ANSIBLE_MODULE_ARGS file)."""
+    payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
+    with tempfile.TemporaryDirectory(prefix="llo-module-") as workdir:
+        args_path = os.path.join(workdir, "args.json")
+        with open(args_path, "w") as handle:
+            json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
+        proc = subprocess.run(
+            [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.%s" % module, args_path],
+            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=120)
+    return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_playbook(playbook, extra_vars=None, check=False, diff=False):
+    """Real ansible-playbook on localhost with this checkout as the collection; returns (rc, output)."""
+    command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", "localhost,", "-c", "local", playbook]
+    if extra_vars:
+        command += ["-e", json.dumps(extra_vars)]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    env = module_env({
+        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([COLLECTIONS_ROOT, "/work/main/.work/collections",
+                                                     os.path.expanduser("~/.ansible/collections")]),
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_STDOUT_CALLBACK": "default",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+    })
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def recap(output):
+    """The localhost PLAY RECAP counters as a dict (ok, changed, failed, ...)."""
+    for line in output.splitlines():
+        if line.startswith("localhost") and "ok=" in line:
+            return dict((key, int(value)) for key, value in
+                        (item.split("=") for item in line.split(":", 1)[1].split()))
+    raise AssertionError("no PLAY RECAP in:\n" + output)
