@@ -149,13 +149,13 @@ EXAMPLES = r"""
 - name: Import a local GGUF file (uploaded only when the server lacks the blob)
   local_llm.ollama.ollama_model:
     name: my-gguf-model
-    gguf_path: /srv/models/model.Q4_K_M.gguf
+    gguf_path: ~/models/model.Q4_K_M.gguf
     parameters:
       num_ctx: 4096
 
-- name: Remove a model
+- name: Remove a model that is no longer wanted
   local_llm.ollama.ollama_model:
-    name: pirate
+    name: old-model
     state: absent
 """
 

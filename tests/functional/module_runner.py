@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 
 import ansible_collections.local_llm.ollama  # noqa: F401  (made importable by tests/conftest.py)
 
@@ -56,7 +58,7 @@ def run_module(module, args, check=False, diff=False, env=None):
     return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_playbook(playbook, extra_vars=None, check=False, diff=False):
+def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None):
     """Real ansible-playbook on localhost with this checkout as the collection; returns (rc, output)."""
     command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", "localhost,", "-c", "local", playbook]
     if extra_vars:
@@ -65,6 +67,7 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False):
         command.append("--check")
     if diff:
         command.append("--diff")
+    env_extra = env
     env = module_env({
         "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([COLLECTIONS_ROOT, "/work/main/.work/collections",
                                                      os.path.expanduser("~/.ansible/collections")]),
@@ -74,7 +77,9 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False):
         "ANSIBLE_STDOUT_CALLBACK": "default",
         "ANSIBLE_LOCALHOST_WARNING": "0",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_HOME": tempfile.mkdtemp(prefix="llo-ansible-home-"),
     })
+    env.update(env_extra or {})
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     return proc.returncode, proc.stdout + proc.stderr
 
@@ -86,3 +91,59 @@ def recap(output):
             return dict((key, int(value)) for key, value in
                         (item.split("=") for item in line.split(":", 1)[1].split()))
     raise AssertionError("no PLAY RECAP in:\n" + output)
+
+
+class HttpAnswer:
+    def __init__(self, status, body):
+        self.status = status
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+def http(base_url, method, path, body=None):
+    """One raw request to the emulator (test-side checks of its state); never raises on HTTP errors."""
+    data = json.dumps(body).encode("utf-8") if body is not None else None
+    request = urllib.request.Request(base_url + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return HttpAnswer(response.status, response.read())
+    except urllib.error.HTTPError as exc:
+        return HttpAnswer(exc.code, exc.read())
+
+
+def calls(emu):
+    """(method, path) of every request the emulator served, in order (it records before answering)."""
+    return [(entry["method"], entry["path"]) for entry in emu.request_log]
+
+
+def assert_calls(emu, expected):
+    assert calls(emu) == expected
+
+
+def clear(emu):
+    emu.clear_log()
+
+
+def model(emu, **args):
+    args.setdefault("host", emu.url)
+    check = args.pop("_check", False)
+    diff = args.pop("_diff", False)
+    return run_module("ollama_model", args, check=check, diff=diff)
+
+
+def derived_args(**overrides):
+    args = {"name": "tiny-gemma-derived", "from": "tiny-gemma", "system": "You are a terse assistant.",
+            "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}}
+    args.update(overrides)
+    return args
+
+
+def assert_clean_failure(run, *fragments):
+    assert run.returncode != 0 and run["failed"] is True, run.result
+    for fragment in fragments:
+        assert fragment in run["msg"], run["msg"]
+    assert run.traceback_free, run.stdout + run.stderr
+
+

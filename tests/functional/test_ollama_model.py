@@ -3,38 +3,15 @@
 import hashlib
 import os
 import socket
-import threading
-import time
+import sys
 
 import pytest
 
-from conftest import http, make_gguf, seed_recorded_tiny_gemma
-from module_runner import run_module
-
-
-def calls(emu):
-    """(method, path) of every request the emulator served, once all its handler threads are done.
-
-    The emulator records a request after writing its response, so a client can be served before the
-    entry exists (reported to the emulator branch). Waiting for its handler threads makes the log
-    complete; the order of entries is then compared as a multiset by assert_calls.
-    """
-    deadline = time.monotonic() + 10
-    while any("process_request" in thread.name for thread in threading.enumerate()):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
-    return [(entry["method"], entry["path"]) for entry in emu.request_log]
-
-
-def assert_calls(emu, expected):
-    """The emulator served exactly these requests (in this order when the log is ordered)."""
-    assert sorted(calls(emu)) == sorted(expected), calls(emu)
-
-
-def clear(emu):
-    calls(emu)
-    emu.clear_log()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
+from module_runner import (  # noqa: E402  pylint: disable=wrong-import-position
+    assert_calls, assert_clean_failure, calls, clear, derived_args, http, model,
+)
+from ollama_emulator import make_gguf  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def tags(emu):
@@ -45,39 +22,17 @@ def show(emu, name):
     return http(emu.url, "POST", "/api/show", {"model": name}).json()
 
 
-def model(emu, **args):
-    args.setdefault("host", emu.url)
-    check = args.pop("_check", False)
-    diff = args.pop("_diff", False)
-    return run_module("ollama_model", args, check=check, diff=diff)
-
-
-def derived_args(**overrides):
-    args = {"name": "tiny-gemma-derived", "from": "tiny-gemma", "system": "You are a terse assistant.",
-            "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}}
-    args.update(overrides)
-    return args
-
-
 @pytest.fixture
-def base(emulator):
+def base(tiny_gemma):
     """Emulator with the recorded tiny-gemma (no params, no system, default template)."""
-    seed_recorded_tiny_gemma(emulator)
-    clear(emulator)
-    return emulator
+    clear(tiny_gemma)
+    return tiny_gemma
 
 
 @pytest.fixture
 def gguf_file(tmp_path):
     (tmp_path / "weights").mkdir()
     return make_gguf(str(tmp_path / "weights" / "tiny.gguf"), architecture="llama", block_count=2)
-
-
-def assert_clean_failure(run, *fragments):
-    assert run.returncode != 0 and run["failed"] is True, run.result
-    for fragment in fragments:
-        assert fragment in run["msg"], run["msg"]
-    assert run.traceback_free, run.stdout + run.stderr
 
 
 # ---------------------------------------------------------------- pull
@@ -221,7 +176,7 @@ def test_inherited_values_cost_one_show_of_the_base(emulator):
 
 def test_old_server_gets_the_modelfile_form(make_emulator):
     emu = make_emulator(version="0.5.4")
-    seed_recorded_tiny_gemma(emu)
+    emu.seed_local_model("tiny-gemma")
     run = model(emu, **derived_args())
     assert run["changed"], run.result
     body = [e for e in emu.request_log if e["path"] == "/api/create"][0]["body"]
