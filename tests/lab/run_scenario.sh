@@ -28,6 +28,7 @@ export ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=120s"
 export ANSIBLE_CONTROL_PATH_DIR="$LAB_WORK/cp-$LAB_PREFIX"
 export ANSIBLE_FORKS=20
 export ANSIBLE_PIPELINING=True
+export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks
 
 PASSED=0 FAILED=0 MIRROR_PID=""
 declare -a STEP_TIMES=()
@@ -67,7 +68,7 @@ create() {
   [ "$COUNT" -ge 2 ] && echo "lab_gpu_memory_mb: 12288" > "$RUN_DIR/host_vars/lab2.yml"
   [ "$COUNT" -ge 3 ] && echo "lab_gpu_memory_mb: 24564" > "$RUN_DIR/host_vars/lab3.yml"
   # The release mirror runs in the controller namespace, where Ansible runs, on 127.0.0.1.
-  in_ctl python3 "$HERE/release_mirror.py" "$RUN_DIR/release" "$RUN_DIR/mirror.jsonl" "$RUN_DIR/mirror.port" &
+  timeout 1800 ip netns exec "$LAB_PREFIX-ctl" python3 "$HERE/release_mirror.py" "$RUN_DIR/release" "$RUN_DIR/mirror.jsonl" "$RUN_DIR/mirror.port" &
   MIRROR_PID=$!
   for _ in $(seq 1 50); do [ -s "$RUN_DIR/mirror.port" ] && break; sleep 0.1; done
   [ -s "$RUN_DIR/mirror.port" ] || { log "release mirror did not start"; return 1; }
@@ -90,7 +91,7 @@ EOF
 
 # Inode and mtime of every model file and of the Ollama binary on each host, to show the second run rewrote nothing.
 snapshot() {
-  in_ctl timeout 120 env ANSIBLE_LOAD_CALLBACK_PLUGINS=1 ANSIBLE_STDOUT_CALLBACK=json ansible lab \
+  in_ctl timeout 120 env ANSIBLE_CALLBACKS_ENABLED= ANSIBLE_LOAD_CALLBACK_PLUGINS=1 ANSIBLE_STDOUT_CALLBACK=json ansible lab \
     -i "$RUN_DIR/inventory.yml" -m ansible.builtin.shell \
     -a 'find /usr/share/ollama/.ollama/models /usr/local/bin/ollama /usr/local/lib/ollama -type f -printf "%p %i %T@\n" | sort' \
     > "$1"
@@ -108,7 +109,7 @@ main() {
   [ $rc -eq 0 ] || return 1
 
   start=$SECONDS
-  rc=0; playbook "$REPO_ROOT/tests/lab/playbooks/converge.yml" > "$RUN_DIR/converge1.log" 2>&1 || rc=$?
+  rc=0; playbook "$REPO_ROOT/tests/lab/playbooks/converge.yml" -e lab_run=1 > "$RUN_DIR/converge1.log" 2>&1 || rc=$?
   step_result converge $rc; STEP_TIMES+=("converge $((SECONDS - start)) s")
   [ $rc -eq 0 ] || { tail -n 40 "$RUN_DIR/converge1.log" >&2; return 1; }
   cp "$RUN_DIR/converge1.log" "$LAB_WORK/last-converge1.log"
@@ -116,7 +117,7 @@ main() {
   cp "$RUN_DIR/mirror.jsonl" "$RUN_DIR/mirror-after-converge1.jsonl"
 
   start=$SECONDS
-  rc=0; playbook "$REPO_ROOT/tests/lab/playbooks/converge.yml" > "$RUN_DIR/converge2.log" 2>&1 || rc=$?
+  rc=0; playbook "$REPO_ROOT/tests/lab/playbooks/converge.yml" -e lab_run=2 > "$RUN_DIR/converge2.log" 2>&1 || rc=$?
   if [ $rc -eq 0 ]; then
     recap_changes "$RUN_DIR/converge2.log" > "$RUN_DIR/idempotence.txt"
     cat "$RUN_DIR/idempotence.txt" >&2
@@ -129,7 +130,7 @@ main() {
 
   start=$SECONDS
   rc=0
-  in_ctl timeout 300 python3 -m pytest -p no:cacheprovider -q -o addopts= "$HERE/test_lab.py" \
+  LAB_RUN_DIR="$RUN_DIR" in_ctl timeout 300 python3 -m pytest -p no:cacheprovider -q -o addopts= "$HERE/test_lab.py" \
     --hosts=ansible://lab --ansible-inventory="$RUN_DIR/inventory.yml" --junitxml="$LAB_WORK/verify.xml" \
     || rc=$?
   step_result verify $rc; STEP_TIMES+=("verify $((SECONDS - start)) s")
