@@ -91,7 +91,7 @@ EOF
 
 # Inode and mtime of every model file and of the Ollama binary on each host, to show the second run rewrote nothing.
 snapshot() {
-  in_ctl timeout 120 env ANSIBLE_CALLBACKS_ENABLED= ANSIBLE_LOAD_CALLBACK_PLUGINS=1 ANSIBLE_STDOUT_CALLBACK=json ansible lab \
+  in_ctl timeout 120 env -u ANSIBLE_CALLBACKS_ENABLED ANSIBLE_LOAD_CALLBACK_PLUGINS=1 ANSIBLE_STDOUT_CALLBACK=json ansible lab \
     -i "$RUN_DIR/inventory.yml" -m ansible.builtin.shell \
     -a 'find /usr/share/ollama/.ollama/models /usr/local/bin/ollama /usr/local/lib/ollama -type f -printf "%p %i %T@\n" | sort' \
     > "$1"
