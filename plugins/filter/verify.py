@@ -1,8 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Filters of the verify role; documented in verify_table.yml, verify_parameters_mismatch.yml and mount_for_path.yml
-next to this file."""
+"""Filters of the verify role; documented in verify_table.yml and verify_parameters_mismatch.yml next to this file."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -58,18 +57,9 @@ def verify_parameters_mismatch(actual, expected):
             if name not in actual or not _same_value(actual[name], wanted)]
 
 
-def mount_for_path(mounts, path):
-    """The entry of ansible_facts.mounts whose mount point holds path (the deepest one), or None."""
-    def holds(mount_point):
-        return path == mount_point or path.startswith(mount_point.rstrip('/') + '/')
-    matching = [m for m in mounts or [] if isinstance(m, dict) and holds(m.get('mount', ''))]
-    return max(matching, key=lambda m: len(m['mount'])) if matching else None
-
-
 class FilterModule(object):
     def filters(self):
         return {
             'verify_table': verify_table,
             'verify_parameters_mismatch': verify_parameters_mismatch,
-            'mount_for_path': mount_for_path,
         }

@@ -3,7 +3,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.local_llm.ollama.plugins.filter.verify import mount_for_path, verify_parameters_mismatch, verify_table
+from ansible_collections.local_llm.ollama.plugins.filter.verify import verify_parameters_mismatch, verify_table
 
 RESULTS = [
     {"check": "GPU visible", "status": "WARN", "value": "no NVIDIA GPU", "expected": "an NVIDIA GPU"},
@@ -62,21 +62,3 @@ def test_parameters_mismatch_names_actual_values():
 def test_parameters_mismatch_rejects_non_dicts():
     with pytest.raises(AnsibleFilterError, match="must be dicts"):
         verify_parameters_mismatch(None, {"num_ctx": 1})
-
-
-MOUNTS = [{"mount": "/", "size_available": 1}, {"mount": "/usr", "size_available": 2},
-          {"mount": "/usr/share/ollama-other", "size_available": 3}]
-
-
-@pytest.mark.parametrize("path, mount", [
-    ("/usr/share/ollama/.ollama/models", "/usr"),
-    ("/var/lib/ollama", "/"),
-    ("/usr/share/ollama-other/x", "/usr/share/ollama-other"),
-    ("/usr", "/usr"),
-])
-def test_mount_for_path_picks_the_deepest_holder(path, mount):
-    assert mount_for_path(MOUNTS, path)["mount"] == mount
-
-
-def test_mount_for_path_without_mounts_is_none():
-    assert mount_for_path([], "/x") is None
