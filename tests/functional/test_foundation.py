@@ -97,12 +97,12 @@ def test_runtime_requires_ansible_2_17():
     assert runtime["requires_ansible"] == ">=2.17.0"
 
 
-def site_check(collection_env, *extra):
-    return run([str(VENV_BIN / "ansible-playbook"), "-i", "inventories/localhost", "playbooks/site.yml", "--check", *extra],
+def site_check(collection_env, *extra, playbook="playbooks/wsl2.yml"):
+    return run([str(VENV_BIN / "ansible-playbook"), "-i", "inventories/localhost", playbook, "--check", *extra],
                env=collection_env)
 
 
-def test_site_check_mode_summarises_this_host(collection_env):
+def test_host_preparation_check_mode_summarises_this_host(collection_env):
     result = site_check(collection_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WSL2: no" in result.stdout
@@ -132,8 +132,18 @@ def test_preflight_rejects_a_wrongly_typed_variable(collection_env):
     assert "preflight_install_packages" in result.stdout
 
 
-def test_make_provision_check_runs_end_to_end():
+def test_site_refuses_an_unknown_deployment(collection_env):
+    result = site_check(collection_env, "-e", "ollama_deployment=kubernetes", playbook="playbooks/site.yml")
+    assert result.returncode != 0
+    assert "ollama_deployment is 'kubernetes'; set it to native" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_make_provision_check_ends_in_the_verify_summary():
     result = run(["make", "provision", "ARGS=--check"], timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Ready for the Ollama roles." in result.stdout or "Note: no systemd here" in result.stdout
+    assert result.stdout.count("verify localhost: ") == 1
+    assert "Check mode: the summary shows localhost as it is now" in result.stdout
     assert "failed=0" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
