@@ -200,6 +200,25 @@ def error_hint(path, status, server_message):
 
 # ---------------------------------------------------------------- client
 
+def parse_stream_line(url, path, status, line):
+    """One NDJSON line of a POST stream as a dict (None for a blank line). A line carrying ``error`` raises
+    OllamaError with the server's text (and the in-band ``status`` servers up to 0.12.5 put there)."""
+    text = to_text(line).strip()
+    if not text:
+        return None
+    try:
+        event = json.loads(text)
+    except ValueError:
+        raise OllamaError("POST", url, status=status, reason="unreadable stream line %r" % text[:200])
+    if not isinstance(event, dict):
+        raise OllamaError("POST", url, status=status, reason="unexpected stream line %r" % text[:200])
+    if event.get("error"):
+        message = to_text(event["error"])
+        raise OllamaError("POST", url, status=event.get("status", status), server_message=message,
+                          hint=error_hint(path, status, message))
+    return event
+
+
 class OllamaClient:
     """One Ollama server. Reads are retried with exponential backoff; writes only when refused."""
 
@@ -307,19 +326,8 @@ class OllamaClient:
         return last
 
     def _stream_line(self, path, status, line, on_progress):
-        text = to_text(line).strip()
-        if not text:
-            return None
-        try:
-            event = json.loads(text)
-        except ValueError:
-            raise OllamaError("POST", self.url(path), status=status,
-                              reason="unreadable progress line %r" % text[:200])
-        if isinstance(event, dict) and event.get("error"):
-            message = to_text(event["error"])
-            raise OllamaError("POST", self.url(path), status=event.get("status", status), server_message=message,
-                              hint=error_hint(path, status, message))
-        if on_progress is not None:
+        event = parse_stream_line(self.url(path), path, status, line)
+        if event is not None and on_progress is not None:
             on_progress(event)
         return event
 

@@ -15,9 +15,8 @@ import json
 import time
 from http.client import HTTPException
 
-from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
-    OllamaConnectionError, OllamaError, error_hint,
+    OllamaConnectionError, OllamaError, parse_stream_line,
 )
 
 
@@ -37,24 +36,6 @@ def chunk_text(event):
             or message.get("thinking") or "")
 
 
-def parse_line(url, path, status, line):
-    """One NDJSON line as a dict (None for a blank line); an ``error`` line raises OllamaError."""
-    text = to_text(line).strip()
-    if not text:
-        return None
-    try:
-        event = json.loads(text)
-    except ValueError:
-        raise OllamaError("POST", url, status=status, reason="unreadable stream line %r" % text[:200])
-    if not isinstance(event, dict):
-        raise OllamaError("POST", url, status=status, reason="unexpected stream line %r" % text[:200])
-    if event.get("error"):
-        message = to_text(event["error"])
-        raise OllamaError("POST", url, status=status, server_message=message,
-                          hint=error_hint(path, status, message))
-    return event
-
-
 def timed_generation(client, path, body, clock=time.monotonic):
     """POST ``body`` with ``stream: true`` to ``path``; time the first non-empty chunk from the send."""
     url = client.url(path)
@@ -65,7 +46,7 @@ def timed_generation(client, path, body, clock=time.monotonic):
     final = None
     try:
         for line in response:
-            event = parse_line(url, path, response.status, line)
+            event = parse_stream_line(url, path, response.status, line)
             if event is None:
                 continue
             if first_content is None and chunk_text(event):

@@ -2,12 +2,15 @@
 
 import importlib.util
 import json
+import re
 import os
 import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.request
+
+import yaml
 
 # made importable by tests/conftest.py
 import ansible_collections.local_llm.ollama  # noqa: F401  pylint: disable=unused-import
@@ -146,3 +149,17 @@ def assert_clean_failure(run, *fragments):
     for fragment in fragments:
         assert fragment in run["msg"], run["msg"]
     assert run.traceback_free, run.stdout + run.stderr
+
+
+def module_examples(module):
+    """The tasks of a module's EXAMPLES, parsed."""
+    with open(os.path.join(COLLECTION_DIR, "plugins", "modules", module + ".py")) as handle:
+        source = handle.read()
+    return yaml.safe_load(re.search(r'EXAMPLES = r"""\n(.*?)"""', source, re.S).group(1))
+
+
+def playbook_tasks(playbook):
+    """The tasks of each play of a playbook, parsed."""
+    with open(playbook) as handle:
+        return [play["tasks"] for play in yaml.safe_load(handle)]
+

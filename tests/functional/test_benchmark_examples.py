@@ -4,24 +4,14 @@ import os
 import re
 import sys
 
-import yaml
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import COLLECTION_DIR, recap, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import module_examples, playbook_tasks, recap, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
 
 PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks", "ollama_benchmark_examples.yml")
 
 
-def module_examples(module):
-    with open(os.path.join(COLLECTION_DIR, "plugins", "modules", module + ".py")) as handle:
-        source = handle.read()
-    return yaml.safe_load(re.search(r'EXAMPLES = r"""\n(.*?)"""', source, re.S).group(1))
-
-
 def test_playbook_holds_the_examples_verbatim():
-    with open(PLAYBOOK) as handle:
-        plays = yaml.safe_load(handle)
-    assert [play["tasks"] for play in plays] == [module_examples("ollama_benchmark")]
+    assert playbook_tasks(PLAYBOOK) == [module_examples("ollama_benchmark")]
 
 
 def test_examples_run_against_the_emulator(make_emulator):
