@@ -196,6 +196,16 @@ class TestFits:
     def test_14b_q8_0_with_a_desktop_reaches_16k(self):
         assert _vram.max_context_fit(QWEN14B, DESKTOP_FREE, W14B, cache_type='q8_0') == 16384
 
+    # The figures of the issue as it states them (GB = 10^9 bytes).
+    def test_7b_at_16k_f16_lands_between_5_8_and_6_6_gb(self):
+        assert 5.8e9 <= _vram.vram_estimate(QWEN7B, 16384, W7B)['total_bytes'] <= 6.6e9
+
+    def test_14b_fits_12_gb_at_8k_f16(self):
+        assert _vram.vram_estimate(QWEN14B, 8192, W14B)['total_bytes'] <= self.BUDGET_12GIB
+
+    def test_7b_with_about_11_gb_free_reaches_at_least_32k(self):
+        assert _vram.max_context_fit(QWEN7B, 11 * 10 ** 9, W7B) >= 32768
+
     def test_answer_is_the_largest_that_fits(self):
         fit = _vram.max_context_fit(QWEN14B, DESKTOP_FREE, W14B)
         budget = DESKTOP_FREE - _vram.OLLAMA_MINIMUM_MEMORY_BYTES
