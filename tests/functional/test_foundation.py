@@ -147,3 +147,20 @@ def test_make_provision_check_ends_in_the_verify_summary():
     assert "Check mode: the summary shows localhost as it is now" in result.stdout
     assert "failed=0" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+PLAYBOOKS = sorted(p.stem for p in (REPO_ROOT / "playbooks").glob("*.yml"))
+
+
+@pytest.mark.parametrize("playbook", PLAYBOOKS)
+def test_installed_playbook_runs_by_its_collection_name(installed_path, playbook):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.pathsep.join(
+        [str(installed_path)] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]))
+    result = run([str(VENV_BIN / "ansible-playbook"), "-i", "localhost,", "--syntax-check",
+                  "local_llm.ollama." + playbook], env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "playbook: " in result.stdout
+
+
+def test_every_playbook_the_issue_names_exists():
+    assert {"site", "wsl2", "native", "docker", "models", "verify", "benchmark"} <= set(PLAYBOOKS)
