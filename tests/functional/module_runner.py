@@ -162,4 +162,3 @@ def playbook_tasks(playbook):
     """The tasks of each play of a playbook, parsed."""
     with open(playbook) as handle:
         return [play["tasks"] for play in yaml.safe_load(handle)]
-

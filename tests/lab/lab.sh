@@ -155,7 +155,7 @@ ssh_opts() {
 
 wait_for_ssh() {
   local n="$1" deadline=$((SECONDS + 90))
-  # shellcheck disable=SC2046  # ssh_opts is a list of words
+  # shellcheck disable=SC2046,SC2016  # ssh_opts is a list of words; the quoted test expands on the guest
   until ip netns exec "$CTL_NS" timeout 10 ssh $(ssh_opts) "root@10.213.$n.2" \
       'test "$(systemctl is-system-running)" = running -o "$(systemctl is-system-running)" = degraded' 2>/dev/null; do
     kill -0 "$(cat "$RUN_DIR/lab$n.pid")" 2>/dev/null || { tail -n 20 "$RUN_DIR/lab$n.log" >&2; die "lab$n stopped while booting"; }
@@ -193,9 +193,13 @@ write_inventories() {
 
 cmd_up() {
   local count="${1:-3}" base n start=$SECONDS
-  [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge 1 ] && [ "$count" -le 250 ] || die "machine count must be 1..250, got $count"
+  if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 250 ]; then
+    die "machine count must be 1..250, got $count"
+  fi
   require_tools
-  [ ! -e "$RUN_DIR" ] && ! netns_exists "$CTL_NS" || die "a lab named $LAB_PREFIX exists; run 'lab.sh down' first"
+  if [ -e "$RUN_DIR" ] || netns_exists "$CTL_NS"; then
+    die "a lab named $LAB_PREFIX exists; run 'lab.sh down' first"
+  fi
   base="$(ensure_base)"
   mkdir -p "$RUN_DIR"
   ssh-keygen -q -t ed25519 -N '' -C "lab-controller" -f "$RUN_DIR/id_ed25519"
@@ -211,12 +215,12 @@ cmd_up() {
 
 # ---------------------------------------------------------------- teardown (safe to run any number of times)
 stop_machine() {
-  local n="$1" pidfile="$RUN_DIR/lab$1.pid" pid i
+  local n="$1" pidfile="$RUN_DIR/lab$1.pid" pid
   [ -f "$pidfile" ] || return 0
   pid="$(cat "$pidfile")"
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && { log "lab$n did not stop in 10 s; killing"; kill -KILL "$pid" 2>/dev/null || true; }
   fi
   rm -f "$pidfile"

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write a models directory in Ollama's on-disk layout (manifests/ + blobs/) for the lab scenario.
 
 Each model is created by the emulator's own create code from a generated GGUF whose architecture matches the real

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """SSH ProxyCommand: relay stdin/stdout to HOST:PORT (run it inside the lab's controller namespace).
 
 Refuses any address outside 10.213.0.0/16, the lab links tests/lab/lab.sh creates, so a mistyped inventory can never

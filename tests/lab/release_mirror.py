@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A release mirror on 127.0.0.1 for the lab scenario: serves DIR over HTTP and logs one JSON line per request.
 
 Stands in for https://github.com/ollama/ollama/releases/download/v<version>/ so the scenario can count how often the
