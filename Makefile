@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ARGS ?=
 SCENARIO ?=
 
-.PHONY: provision test pytest sanity units lint molecule lab image build docs clean
+.PHONY: provision test pytest sanity units lint molecule lab bench-lab image build docs clean
 
 provision:  ## venv, collections, this collection, then playbooks/site.yml on localhost (ARGS="--check" etc.)
 	scripts/provision.sh $(ARGS)
@@ -26,8 +26,11 @@ lint:
 molecule:  ## all scenarios, or one with SCENARIO=<name>
 	LLO_SCENARIOS="$(SCENARIO)" scripts/test.sh molecule
 
-lab:  ## the multi-host scenario: 3 lab machines over SSH (root)
-	scripts/test.sh lab
+lab:  ## molecule scenario lab alone: 3 lab machines over real SSH (root)
+	LLO_SCENARIOS=lab scripts/test.sh molecule
+
+bench-lab:  ## benchmark: lab converge wall time on 1 and on 3 machines, printed (root)
+	tests/lab/bench_converge.sh
 
 image:
 	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; scripts/build-image.sh'

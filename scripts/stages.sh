@@ -94,6 +94,11 @@ stage_molecule() {
   read -r -a scenarios <<< "${LLO_SCENARIOS:-}"
   [ ${#scenarios[@]} -gt 0 ] || mapfile -t scenarios < <(molecule_scenarios)
   ensure_docker_engine
+  if [[ " ${scenarios[*]} " == *" lab "* ]]; then
+    # Scenario lab boots systemd-nspawn machines in network namespaces (tests/lab/lab.sh).
+    [ "$(id -u)" -eq 0 ] || { log "molecule scenario lab needs root (network namespaces, systemd-nspawn)"; return 1; }
+    install_host_packages systemd-container iproute2 openssh-client
+  fi
   LLO_MOLECULE_IMAGE="$("$REPO_ROOT/scripts/build-image.sh")" || return 1
   # Container names carry the checkout, so two checkouts can run the same scenario at once.
   LLO_CHECKOUT_ID="$(echo "$REPO_ROOT" | sha256sum | cut -c1-8)"
@@ -112,16 +117,4 @@ stage_molecule() {
   return $rc
 }
 
-# Scenario "lab": several systemd-nspawn machines in network namespaces, reached over real SSH (needs root).
-stage_lab() {
-  local log="$WORK_DIR/lab.log" rc=0 passed failed
-  [ "$(id -u)" -eq 0 ] || { log "the lab scenario needs root (network namespaces, systemd-nspawn)"; record lab 0 1; return 1; }
-  install_host_packages systemd-container iproute2 openssh-client
-  ensure_docker_engine
-  "$REPO_ROOT/scripts/build-image.sh" >/dev/null || { record lab 0 1; return 1; }
-  LLO_VENV_DIR="$VENV_DIR" LAB_WORK="$WORK_DIR/lab" "$REPO_ROOT/tests/lab/run_scenario.sh" 3 2>&1 | tee "$log" || rc=$?
-  read -r passed failed < <(sed -nE 's/^lab: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
-  record lab "${passed:-0}" "${failed:-1}"
-  return $rc
-}
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # `make test`: every stage CI runs, each timed, then one plain "N passed, N failed" line.
-# Usage: scripts/test.sh [stage ...]   (stages: pytest sanity units lint molecule lab; default: all)
+# Usage: scripts/test.sh [stage ...]   (stages: pytest sanity units lint molecule; default: all)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/docker-engine.sh"
 source "$(dirname "$0")/stages.sh"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(pytest sanity units lint molecule lab)
+[ ${#stages[@]} -gt 0 ] || stages=(pytest sanity units lint molecule)
 
 mkdir -p "$WORK_DIR"
 : > "$RESULTS_FILE"
@@ -20,8 +20,8 @@ activate_env
 status=0
 for stage in "${stages[@]}"; do
   case "$stage" in
-    pytest|sanity|units|lint|molecule|lab) run_stage "$stage" "stage_$stage" || status=1 ;;
-    *) die "unknown stage '$stage' (use pytest, sanity, units, lint, molecule or lab)" ;;
+    pytest|sanity|units|lint|molecule) run_stage "$stage" "stage_$stage" || status=1 ;;
+    *) die "unknown stage '$stage' (use pytest, sanity, units, lint or molecule)" ;;
   esac
 done
 

@@ -3,17 +3,24 @@
 # network namespace, joined to a controller namespace by a veth pair on a private /30 (10.213.N.0/30: .1 in the
 # controller namespace, .2 in guest N). Nothing is added to the host's own network namespace, routes or iptables.
 #
-#   lab.sh up [N]     boot N machines (default 3), write the inventories, print the run directory
-#   lab.sh down       stop every machine by PID and remove everything `up` created (idempotent)
+#   lab.sh up [N]     boot N machines (default 3), serve the controller-side fixtures, write the inventories, print
+#                     the run directory
+#   lab.sh down       stop every machine and the mirror by PID, remove everything `up` created (idempotent); fails
+#                     when anything is left behind
 #   lab.sh status     show what is running
 #   lab.sh exec CMD…  run CMD inside the controller namespace (e.g. ansible-playbook -i <run>/inventory.yml …)
 #
 # Settings (environment): LAB_WORK (default <repo>/.work/lab), LAB_PREFIX (namespace prefix, default llolab),
 # LAB_TTL (seconds after which every guest is stopped by `timeout` even if nobody calls down; default 1800),
-# LAB_IMAGE (docker image whose rootfs is the base, default local/debian-bookworm-systemd:latest).
+# LAB_IMAGE (docker image whose rootfs is the base, default local/debian-bookworm-systemd:latest),
+# LAB_OLLAMA_VERSION (version of the release served, default 0.32.15).
+# Controller-side fixtures in the run directory (the host's own namespace, where Ansible runs): release/ (the
+# emulator packaged like Ollama's release archive), served on 127.0.0.1 by release_mirror.py (port in mirror.port,
+# one JSON line per request in mirror.jsonl), and models/, a store in Ollama's on-disk layout (models.txt lists it).
 # Reference: shared/reference/test-infra.md sections 5.2 and 6. Needs root, systemd-nspawn (systemd-container),
 # iproute2 and docker (only to export the base image once).
 set -euo pipefail
+shopt -s inherit_errexit
 
 LAB_DIR_SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$LAB_DIR_SELF/../.." && pwd)"
@@ -21,6 +28,7 @@ LAB_WORK="${LAB_WORK:-$REPO_ROOT/.work/lab}"
 LAB_PREFIX="${LAB_PREFIX:-llolab}"
 LAB_TTL="${LAB_TTL:-1800}"
 LAB_IMAGE="${LAB_IMAGE:-local/debian-bookworm-systemd:latest}"
+LAB_OLLAMA_VERSION="${LAB_OLLAMA_VERSION:-0.32.15}"
 RUN_DIR="$LAB_WORK/run-$LAB_PREFIX"
 CTL_NS="$LAB_PREFIX-ctl"
 # Packages baked into the base rootfs with a chroot apt install (the guests cannot reach the Debian archive):
@@ -164,6 +172,21 @@ wait_for_ssh() {
   done
 }
 
+# ---------------------------------------------------------------- controller-side fixtures
+serve_fixtures() {
+  local arch
+  arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+  python3 "$REPO_ROOT/tests/emulator/build_release.py" --version "$LAB_OLLAMA_VERSION" --arch "$arch" \
+    --out "$RUN_DIR/release" >/dev/null
+  python3 "$LAB_DIR_SELF/make_model_store.py" "$RUN_DIR/models" > "$RUN_DIR/models.txt"
+  timeout "$LAB_TTL" python3 "$LAB_DIR_SELF/release_mirror.py" "$RUN_DIR/release" "$RUN_DIR/mirror.jsonl" \
+    "$RUN_DIR/mirror.port" > "$RUN_DIR/mirror.log" 2>&1 &
+  echo $! > "$RUN_DIR/mirror.pid"
+  for _ in $(seq 1 50); do [ -s "$RUN_DIR/mirror.port" ] && return 0; sleep 0.1; done
+  cat "$RUN_DIR/mirror.log" >&2
+  die "the release mirror did not start"
+}
+
 write_inventories() {
   local count="$1" n proxy
   # Direct: for ansible-playbook run inside the controller namespace (lab.sh exec …).
@@ -192,7 +215,7 @@ write_inventories() {
 }
 
 cmd_up() {
-  local count="${1:-3}" base n start=$SECONDS
+  local count="${1:-3}" base n start=$SECONDS copies=()
   if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 250 ]; then
     die "machine count must be 1..250, got $count"
   fi
@@ -204,8 +227,9 @@ cmd_up() {
   mkdir -p "$RUN_DIR"
   ssh-keygen -q -t ed25519 -N '' -C "lab-controller" -f "$RUN_DIR/id_ed25519"
   setup_network "$count"
-  for n in $(seq 1 "$count"); do prepare_machine "$base" "$n" & done
-  wait
+  for n in $(seq 1 "$count"); do prepare_machine "$base" "$n" & copies+=($!); done
+  serve_fixtures
+  for n in "${copies[@]}"; do wait "$n" || die "copying a machine's root filesystem failed"; done
   for n in $(seq 1 "$count"); do boot_machine "$n"; done
   for n in $(seq 1 "$count"); do wait_for_ssh "$n"; done
   write_inventories "$count"
@@ -214,14 +238,16 @@ cmd_up() {
 }
 
 # ---------------------------------------------------------------- teardown (safe to run any number of times)
-stop_machine() {
-  local n="$1" pidfile="$RUN_DIR/lab$1.pid" pid
+stop_machine() { stop_pidfile "$RUN_DIR/lab$1.pid" "lab$1"; }
+
+stop_pidfile() {
+  local pidfile="$1" what="$2" pid
   [ -f "$pidfile" ] || return 0
   pid="$(cat "$pidfile")"
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && { log "lab$n did not stop in 10 s; killing"; kill -KILL "$pid" 2>/dev/null || true; }
+    kill -0 "$pid" 2>/dev/null && { log "$what did not stop in 10 s; killing"; kill -KILL "$pid" 2>/dev/null || true; }
   fi
   rm -f "$pidfile"
 }
@@ -248,6 +274,7 @@ cmd_down() {
     [ "$n" -gt "$count" ] && count="$n"
   done
   for n in $(seq 1 "$count"); do stop_machine "$n" & done
+  stop_pidfile "$RUN_DIR/mirror.pid" mirror
   wait
   # Namespaces and cgroups of this prefix only (also those of a run that died before writing its count).
   for ns in $(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(ctl|h[0-9]+)$" || true); do
@@ -258,7 +285,18 @@ cmd_down() {
     for dir in "$root/$LAB_PREFIX"-lab*; do [ -d "$dir" ] && remove_cgroups "${dir##*-lab}"; done
   done
   rm -rf "$RUN_DIR"
+  check_nothing_left
   log "lab $LAB_PREFIX removed"
+}
+
+check_nothing_left() {
+  local left=()
+  mapfile -t left < <(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(ctl|h[0-9]+)$" || true)
+  for root in "${CGROUP_ROOTS[@]}"; do
+    for dir in "$root/$LAB_PREFIX"-lab*; do [ -d "$dir" ] && left+=("$dir"); done
+  done
+  [ -e "$RUN_DIR" ] && left+=("$RUN_DIR")
+  [ ${#left[@]} -eq 0 ] || die "left behind after down: ${left[*]}"
 }
 
 cmd_status() {
