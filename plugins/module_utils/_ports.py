@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Who listens on a TCP port: parse ``ss -ltnpH`` and name the systemd unit of each process.
+"""Who listens on a TCP port: parse ``ss -ltnpeH`` and name the systemd unit of each process.
 
 Native Ollama (ollama.service) and Ollama in Docker (docker-proxy) both want port 11434; the roles use the
-classification here to refuse a second server on the same port with one wording.
+classification here to refuse a second server on the same port with one wording. Where ss cannot show the processes
+(a container without CAP_SYS_PTRACE, a sandboxed kernel), the socket's own owner uid and cgroup (``-e``) still tell
+the native service apart.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +22,9 @@ OTHER = "other"
 
 NATIVE_UNIT = "ollama.service"
 _PROCESS = re.compile(r'\("(?P<name>[^"]*)",pid=(?P<pid>\d+)')
+# ss -e prints uid:N only for a non-root owner, and cgroup:PATH where the kernel reports the socket's cgroup.
+_SOCKET_UID = re.compile(r"(?:^|\s)uid:(?P<uid>\d+)")
+_SOCKET_CGROUP = re.compile(r"(?:^|\s)cgroup:(?P<path>\S+)")
 _DOCKER_PROCESSES = ("docker-proxy", "dockerd", "rootlesskit")
 _DOCKER_UNITS = ("docker.service", "containerd.service")
 
@@ -34,7 +39,11 @@ def split_address(local):
 
 
 def parse_ss(output, port):
-    """Listening sockets on ``port`` from ``ss -ltnpH`` output: [{address, port, processes: [{name, pid}]}]."""
+    """Listening sockets on ``port`` from ``ss -ltnpeH`` output.
+
+    [{address, port, uid, unit, processes: [{name, pid}]}]: uid is the socket owner's (None when ss printed none,
+    which it does for root), unit the ``*.service`` of the socket's cgroup (None when not reported).
+    """
     listeners = []
     for line in output.splitlines():
         fields = line.split(None, 5)
@@ -43,9 +52,16 @@ def parse_ss(output, port):
         address, found_port = split_address(fields[3])
         if found_port != port:
             continue
-        users = fields[5] if len(fields) > 5 else ""
-        processes = [{"name": m.group("name"), "pid": int(m.group("pid"))} for m in _PROCESS.finditer(users)]
-        listeners.append({"address": address, "port": found_port, "processes": processes})
+        extra = fields[5] if len(fields) > 5 else ""
+        uid = _SOCKET_UID.search(extra)
+        cgroup = _SOCKET_CGROUP.search(extra)
+        listeners.append({
+            "address": address,
+            "port": found_port,
+            "uid": int(uid.group("uid")) if uid else None,
+            "unit": unit_from_cgroup(cgroup.group("path")) if cgroup else None,
+            "processes": [{"name": m.group("name"), "pid": int(m.group("pid"))} for m in _PROCESS.finditer(extra)],
+        })
     return listeners
 
 
@@ -77,22 +93,52 @@ def classify(processes):
     return OTHER
 
 
+def classify_hidden(listener, native_uid):
+    """The holder of a socket whose processes ss cannot show, from the socket's own cgroup and owner uid."""
+    if listener["unit"] in _DOCKER_UNITS:
+        return DOCKER
+    if listener["unit"] == NATIVE_UNIT or (native_uid is not None and listener["uid"] == native_uid):
+        return OLLAMA_NATIVE
+    return OTHER
+
+
+def holder_of(listeners, native_uid):
+    """One holder for all the listeners on the port, in classify's order: DOCKER, then OLLAMA_NATIVE, then OTHER."""
+    holders = set()
+    for listener in listeners:
+        if listener["processes"]:
+            holders.add(classify(listener["processes"]))
+        else:
+            holders.add(classify_hidden(listener, native_uid))
+    for holder in (DOCKER, OLLAMA_NATIVE, OTHER):
+        if holder in holders:
+            return holder
+    return FREE
+
+
 def describe(listeners):
     """'python3 (pid 41, ollama.service) on 127.0.0.1' for every holder, joined with '; '."""
     parts = []
     for listener in listeners:
         names = ", ".join(
             "%s (pid %d%s)" % (p["name"], p["pid"], ", " + p["unit"] if p.get("unit") else "")
-            for p in listener["processes"]) or "an unknown process (run as root to see it)"
+            for p in listener["processes"]) or describe_hidden(listener)
         parts.append("%s on %s" % (names, listener["address"]))
     return "; ".join(parts)
 
 
-def port_owner(ss_output, port, proc_root="/proc"):
+def describe_hidden(listener):
+    known = ["uid %d" % listener["uid"]] if listener["uid"] is not None else []
+    known += [listener["unit"]] if listener["unit"] else []
+    if known:
+        return "a process ss cannot show (socket of %s)" % ", ".join(known)
+    return "an unknown process (run as root to see it)"
+
+
+def port_owner(ss_output, port, proc_root="/proc", native_uid=None):
+    """{listeners, holder, description} for ``port``; native_uid: the uid the native ollama.service runs as."""
     listeners = parse_ss(ss_output, port)
     for listener in listeners:
         for process in listener["processes"]:
             process["unit"] = unit_of_pid(process["pid"], proc_root)
-    processes = [p for listener in listeners for p in listener["processes"]]
-    holder = classify(processes) if processes or not listeners else OTHER
-    return {"listeners": listeners, "holder": holder, "description": describe(listeners)}
+    return {"listeners": listeners, "holder": holder_of(listeners, native_uid), "description": describe(listeners)}

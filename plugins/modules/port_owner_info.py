@@ -11,8 +11,10 @@ module: port_owner_info
 short_description: Tell which process and systemd unit listen on a TCP port
 version_added: 0.1.0
 description:
-  - Runs C(ss -ltnpH) on the managed host and returns the sockets listening on O(port), with each process's name,
-    PID and systemd unit (read from C(/proc/<pid>/cgroup)).
+  - Runs C(ss -ltnpeH) on the managed host and returns the sockets listening on O(port), with each process's name,
+    PID and systemd unit (read from C(/proc/<pid>/cgroup)), and the socket's own owner uid and cgroup unit.
+  - Where C(ss) cannot show the processes (a container without C(CAP_SYS_PTRACE), a sandboxed kernel), the socket's
+    cgroup (C(ollama.service), C(docker.service)) or its owner being O(ollama_user) still classify it.
   - Classifies the holder as V(free), V(ollama_native) (the unit C(ollama.service), or an C(ollama) process outside
     any unit), V(docker) (C(docker-proxy) or a process of C(docker.service), i.e. a published container port) or
     V(other). The roles C(ollama_docker) and C(ollama_native) use it to refuse to start a second Ollama on the same
@@ -28,6 +30,12 @@ options:
     description: TCP port to look at.
     type: int
     required: true
+  ollama_user:
+    description:
+      - The user the native C(ollama.service) runs as. A socket whose processes are hidden and whose owner is this
+        user counts as V(ollama_native). Ignored when the user does not exist.
+    type: str
+    default: ollama
 requirements:
   - C(ss) from iproute2. Root (or CAP_NET_ADMIN) to see the processes of other users.
 """
@@ -67,6 +75,12 @@ listeners:
     port:
       description: The port.
       type: int
+    uid:
+      description: Owner uid of the socket, V(null) when C(ss) shows none (it omits root's).
+      type: int
+    unit:
+      description: systemd unit of the socket's cgroup, V(null) when the kernel does not report it or outside any unit.
+      type: str
     processes:
       description: Processes holding the socket (empty when C(ss) may not show them).
       type: list
@@ -83,24 +97,37 @@ listeners:
           type: str
 """
 
+import pwd
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._ports import port_owner
 
 
+def uid_of(user):
+    try:
+        return pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return None
+
+
 def main():
     module = AnsibleModule(
-        argument_spec={"port": {"type": "int", "required": True}},
+        argument_spec={
+            "port": {"type": "int", "required": True},
+            "ollama_user": {"type": "str", "default": "ollama"},
+        },
         supports_check_mode=True,
     )
     port = module.params["port"]
     if not 1 <= port <= 65535:
         module.fail_json(msg="port must be between 1 and 65535, got %d" % port)
     ss = module.get_bin_path("ss", required=True)
-    rc, out, err = module.run_command([ss, "-ltnpH"], environ_update={"LC_ALL": "C"})
+    rc, out, err = module.run_command([ss, "-ltnpeH"], environ_update={"LC_ALL": "C"})
     if rc != 0:
-        module.fail_json(msg="ss -ltnpH failed (rc %d): %s" % (rc, err.strip()))
-    module.exit_json(changed=False, **port_owner(out, port))
+        module.fail_json(msg="ss -ltnpeH failed (rc %d): %s" % (rc, err.strip()))
+    module.exit_json(changed=False, **port_owner(out, port, native_uid=uid_of(module.params["ollama_user"])))
+
 
 
 if __name__ == "__main__":

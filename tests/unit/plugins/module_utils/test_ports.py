@@ -7,6 +7,15 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._ports import (
     DOCKER, FREE, OLLAMA_NATIVE, OTHER, parse_ss, port_owner, split_address, unit_from_cgroup,
 )
 
+# Real `ss -ltnpeH` lines (iproute2 6.1): a process of uid 65534 shown; a root socket whose process ss cannot show
+# (this sandboxed kernel hides it even from root). The systemd host's cgroup paths are put into the same format.
+SS_E_SHOWN = 'LISTEN 0      128    127.0.0.1:11519 0.0.0.0:* users:(("python3",pid=18535,fd=3)) uid:65534 ino:2611879 sk:57 cgroup:/ <->'
+SS_E_HIDDEN_ROOT = 'LISTEN 0      128      0.0.0.0:2024  0.0.0.0:* ino:1677 sk:d cgroup:/ <->'
+SS_E_HIDDEN_NATIVE = ('LISTEN 0      4096   127.0.0.1:11434 0.0.0.0:* uid:999 ino:48211 sk:3 '
+                      'cgroup:/system.slice/ollama.service <->')
+SS_E_HIDDEN_UID_ONLY = 'LISTEN 0      4096   127.0.0.1:11434 0.0.0.0:* uid:999 ino:48211 sk:3 <->'
+SS_E_HIDDEN_DOCKER = 'LISTEN 0      4096     0.0.0.0:11434 0.0.0.0:* ino:9120 sk:7 cgroup:/system.slice/docker.service <->'
+
 # Real `ss -ltnpH` lines (iproute2 6.1, Debian 12), one per kind of holder.
 SS_OUTPUT = "\n".join([
     'LISTEN 0      4096       127.0.0.1:35557      0.0.0.0:*    users:(("containerd",pid=49,fd=11))',
@@ -36,7 +45,7 @@ def test_split_address_forms():
 
 def test_parse_ss_keeps_only_the_port():
     listeners = parse_ss(SS_OUTPUT, 11434)
-    assert listeners == [{"address": "127.0.0.1", "port": 11434,
+    assert listeners == [{"address": "127.0.0.1", "port": 11434, "uid": None, "unit": None,
                           "processes": [{"name": "docker-proxy", "pid": 300}]}]
     assert parse_ss(SS_OUTPUT, 1) == []
 
@@ -72,3 +81,38 @@ def test_other_unit_and_hidden_process_are_other(tmp_path):
 
 def test_free_port(tmp_path):
     assert port_owner(SS_OUTPUT, 9, str(tmp_path)) == {"listeners": [], "holder": FREE, "description": ""}
+
+
+def test_parse_ss_reads_the_socket_owner_and_cgroup():
+    assert parse_ss(SS_E_SHOWN, 11519) == [{
+        "address": "127.0.0.1", "port": 11519, "uid": 65534, "unit": None,
+        "processes": [{"name": "python3", "pid": 18535}]}]
+    assert parse_ss(SS_E_HIDDEN_ROOT, 2024)[0]["uid"] is None
+    assert parse_ss(SS_E_HIDDEN_NATIVE, 11434)[0]["unit"] == "ollama.service"
+
+
+def test_hidden_socket_of_the_native_unit_is_native(tmp_path):
+    result = port_owner(SS_E_HIDDEN_NATIVE, 11434, str(tmp_path))
+    assert result["holder"] == OLLAMA_NATIVE
+    assert result["description"] == "a process ss cannot show (socket of uid 999, ollama.service) on 127.0.0.1"
+
+
+def test_hidden_socket_owned_by_the_ollama_user_is_native_only_for_that_uid(tmp_path):
+    assert port_owner(SS_E_HIDDEN_UID_ONLY, 11434, str(tmp_path), native_uid=999)["holder"] == OLLAMA_NATIVE
+    assert port_owner(SS_E_HIDDEN_UID_ONLY, 11434, str(tmp_path), native_uid=998)["holder"] == OTHER
+    assert port_owner(SS_E_HIDDEN_UID_ONLY, 11434, str(tmp_path))["holder"] == OTHER
+
+
+def test_hidden_socket_of_docker_is_docker(tmp_path):
+    assert port_owner(SS_E_HIDDEN_DOCKER, 11434, str(tmp_path), native_uid=0)["holder"] == DOCKER
+
+
+def test_hidden_root_socket_outside_any_unit_is_other(tmp_path):
+    result = port_owner(SS_E_HIDDEN_ROOT, 2024, str(tmp_path), native_uid=999)
+    assert result["holder"] == OTHER
+    assert result["description"] == "an unknown process (run as root to see it) on 0.0.0.0"
+
+
+def test_a_shown_process_decides_over_its_socket_uid(tmp_path):
+    proc = make_proc(tmp_path, {18535: "0::/system.slice/web.service\n"})
+    assert port_owner(SS_E_SHOWN, 11519, proc, native_uid=65534)["holder"] == OTHER
