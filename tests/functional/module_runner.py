@@ -62,9 +62,10 @@ def run_module(module, args, check=False, diff=False, env=None):
     return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None):
-    """Real ansible-playbook on localhost with this checkout as the collection; returns (rc, output)."""
-    command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", "localhost,", "-c", "local", playbook]
+def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None, inventory="localhost,"):
+    """Real ansible-playbook with this checkout as the collection, every host of the inventory on this machine
+    (connection local); returns (rc, output)."""
+    command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory, "-c", "local", playbook]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
     if check:
