@@ -129,6 +129,5 @@ def main():
     module.exit_json(changed=False, **port_owner(out, port, native_uid=uid_of(module.params["ollama_user"])))
 
 
-
 if __name__ == "__main__":
     main()
