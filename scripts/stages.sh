@@ -42,8 +42,9 @@ stage_pytest() {
     index=$((index + 1))
     xml="$WORK_DIR/pytest-$index.xml"
     rm -f "$xml"
-    # shellcheck disable=SC2086  # a session is a list of pytest arguments on purpose
-    (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider --junitxml="$xml" $session) || rc=$?
+    # A session is a shell-quoted list of pytest arguments, so -k 'a and b' stays one argument.
+    eval "set -- $session"
+    (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider --junitxml="$xml" "$@") || rc=$?
     [ -f "$xml" ] && xmls+=("$xml")
   done
   # pytest exits 5 when it collected nothing; that is a failure of the suite, not a pass.

@@ -149,6 +149,20 @@ def test_make_provision_check_ends_in_the_verify_summary():
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_make_pytest_keeps_a_quoted_keyword_expression_whole(tmp_path):
+    """docs/development.md's one-test command: -k 'a and b' must reach pytest as one argument."""
+    args = "tests/unit/plugins/filter/test_verify.py -k 'mismatch and not no_such_test'"
+    # Its own work folder, so the stage records of a `make test` running this test are not touched.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env["LLO_WORK_DIR"] = str(tmp_path)
+    result = run(["make", "--no-print-directory", "pytest", "PYTEST_ARGS=" + args], env=env, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    passed = int(summary.split()[0])
+    assert passed > 0 and summary.endswith(" passed, 0 failed"), summary
+    assert "file or directory not found" not in result.stdout
+
+
 PLAYBOOKS = sorted(p.stem for p in (REPO_ROOT / "playbooks").glob("*.yml"))
 
 
