@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 ARGS ?=
 SCENARIO ?=
+RELEASE ?=
 
-.PHONY: provision test pytest sanity units lint molecule lab bench-lab image build docs clean
+.PHONY: provision test pytest sanity units smoke lint molecule lab bench-lab image build docs clean
 
 provision:  ## venv, collections, this collection, then playbooks/site.yml on localhost (ARGS="--check" etc.)
 	scripts/provision.sh $(ARGS)
@@ -14,17 +15,20 @@ test:  ## everything CI runs, stage by stage, ending with "N passed, N failed"
 pytest:
 	scripts/test.sh pytest
 
-sanity:
+sanity:  ## ansible-test sanity under every ansible-core (nox sessions sanity-<version>, noxfile.py)
 	scripts/test.sh sanity
 
-units:
+units:  ## ansible-test units under every ansible-core (nox sessions units-<version>)
 	scripts/test.sh units
+
+smoke:  ## ollama_model create/re-run and site.yml --check against the emulator, under every ansible-core
+	scripts/test.sh smoke
 
 lint:
 	scripts/test.sh lint
 
-molecule:  ## all scenarios, or one with SCENARIO=<name>
-	LLO_SCENARIOS="$(SCENARIO)" scripts/test.sh molecule
+molecule:  ## all scenarios, or one with SCENARIO=<name>; RELEASE=bookworm|trixie picks one Debian release
+	LLO_SCENARIOS="$(SCENARIO)" LLO_RELEASES="$(RELEASE)" scripts/test.sh molecule
 
 lab:  ## molecule scenario lab alone: 3 lab machines over real SSH (root)
 	LLO_SCENARIOS=lab scripts/test.sh molecule
@@ -32,8 +36,8 @@ lab:  ## molecule scenario lab alone: 3 lab machines over real SSH (root)
 bench-lab:  ## benchmark: lab converge wall time on 1 and on 3 machines, printed (root)
 	tests/lab/bench_converge.sh
 
-image:
-	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; scripts/build-image.sh'
+image:  ## the molecule images, one per Debian release (debootstrap; a no-op when built)
+	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; for r in "$${MOLECULE_RELEASES[@]}"; do scripts/build-image.sh "$$r" || exit 1; done'
 
 docs:  ## generated docs: the sampling chart, the VRAM tables, the role pages
 	bash -c 'source scripts/lib.sh; ensure_venv; .venv/bin/python docs/tools/sampling_chart.py && .venv/bin/python docs/tools/vram_table.py --write && .venv/bin/python docs/tools/role_docs.py --write'
