@@ -10,6 +10,10 @@ ANSIBLE_BUNDLE_VERSION="${LLO_ANSIBLE_BUNDLE_VERSION:-12.3.0}"
 # community.docker 4.8.5, community.general 11.4.2, ansible.posix 2.1.0 in ansible 12.3.0 (inside requirements.yml),
 # and community.library_inventory_filtering_v1, which community.docker depends on.
 BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix community/library_inventory_filtering_v1)
+# The Debian releases molecule tests on (scripts/build-image.sh builds one image each), and the scenarios that run on
+# every one of them; the other scenarios run on the first release only.
+MOLECULE_RELEASES=(bookworm trixie)
+MOLECULE_MATRIX_SCENARIOS=(native site docker)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -93,11 +97,12 @@ PY
   collections_present || die "collections still missing under $COLLECTIONS_DIR"
 }
 
-# Copies the working tree (tracked and untracked, not ignored) to .work/ac/ansible_collections/local_llm/ollama,
-# where ansible-test needs it. The copy gets a git repository of its own: ansible-test lists its targets through the
-# nearest git repository, which would otherwise be this one, where the copy is ignored.
+# Copies the working tree (tracked and untracked, not ignored) to <root>/ansible_collections/local_llm/ollama (root:
+# the first argument, default .work/ac), where ansible-test needs it. The copy gets a git repository of its own:
+# ansible-test lists its targets through the nearest git repository, which would otherwise be this one, where the
+# copy is ignored.
 sync_collection_copy() {
-  local dest="$WORK_DIR/ac/ansible_collections/local_llm/ollama"
+  local dest="${1:-$WORK_DIR/ac}/ansible_collections/local_llm/ollama"
   rm -rf "$dest" && mkdir -p "$dest"
   (cd "$REPO_ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r tar -c --) | tar -C "$dest" -x
   git -C "$dest" init -q && git -C "$dest" add -A

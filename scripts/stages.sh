@@ -36,7 +36,8 @@ stage_pytest() {
   if [ -n "${PYTEST_ARGS:-}" ]; then
     sessions=("$PYTEST_ARGS")
   else
-    for d in tests/unit tests/functional tests/docs; do [ -d "$REPO_ROOT/$d" ] && sessions+=("$d"); done
+    # tests/unit runs in stage units, under every ansible-core (ansible-test units), not here a second time.
+    for d in tests/functional tests/docs; do [ -d "$REPO_ROOT/$d" ] && sessions+=("$d"); done
   fi
   for session in "${sessions[@]}"; do
     index=$((index + 1))
@@ -52,23 +53,79 @@ stage_pytest() {
   return $rc
 }
 
+# ---- the ansible-core matrix: nox sessions <kind>-<version> (noxfile.py), the versions side by side ----
+
+# The ansible-core versions noxfile.py tests (LLO_CORE_VERSIONS, space-separated, picks some of them).
+core_versions() {
+  if [ -n "${LLO_CORE_VERSIONS:-}" ]; then tr ' ' '\n' <<< "$LLO_CORE_VERSIONS"; return; fi
+  (cd "$REPO_ROOT" && "$VENV_DIR/bin/nox" -l --json 2>/dev/null) \
+    | "$VENV_DIR/bin/python" -c 'import json, sys; [print(s["name"][7:]) for s in json.load(sys.stdin) if s["name"].startswith("sanity-")]'
+}
+
+# Runs nox session <kind>-<version> for every version at once, each into .work/<kind>-<version>.log, then prints
+# the logs one after another and each version's time. Returns 1 when a session failed.
+run_nox_matrix() {
+  local kind="$1" v rc=0 pids=() versions=() starts=() i
+  mapfile -t versions < <(core_versions)
+  [ ${#versions[@]} -gt 0 ] || { log "noxfile.py lists no ansible-core versions"; return 1; }
+  for v in "${versions[@]}"; do
+    (cd "$REPO_ROOT" && nice -n 5 "$VENV_DIR/bin/nox" --no-color -s "$kind-$v") >"$WORK_DIR/$kind-$v.log" 2>&1 &
+    pids+=($!)
+    starts+=("$SECONDS")
+  done
+  for i in "${!versions[@]}"; do
+    if wait "${pids[$i]}"; then
+      log "$kind under ansible-core ${versions[$i]}: ok in $((SECONDS - starts[i])) s"
+    else
+      log "$kind under ansible-core ${versions[$i]}: FAILED in $((SECONDS - starts[i])) s (log: $WORK_DIR/$kind-${versions[$i]}.log)"
+      rc=1
+    fi
+  done
+  for v in "${versions[@]}"; do
+    printf '\n----- %s, ansible-core %s -----\n' "$kind" "$v" >&2
+    cat "$WORK_DIR/$kind-$v.log" >&2
+  done
+  return $rc
+}
+
 stage_sanity() {
-  local log="$WORK_DIR/sanity.log" rc=0 total failed
+  local log rc=0 total failed v
   # Without shellcheck, ansible-test's shellcheck test passes without looking at the scripts.
   command -v shellcheck >/dev/null || install_host_packages shellcheck
-  "$REPO_ROOT/scripts/ansible-test.sh" sanity 2>&1 | tee "$log" || rc=$?
-  total="$(grep -c "^Running sanity test" "$log" || true)"
-  failed="$(sed -nE 's/.*The ([0-9]+) sanity test\(s\) listed below \(out of ([0-9]+)\) failed.*/\1/p' "$log" | head -n 1)"
-  failed="${failed:-0}"
-  [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-  record sanity "$((total - failed > 0 ? total - failed : 0))" "$failed"
+  run_nox_matrix sanity || rc=1
+  for v in $(core_versions); do
+    log="$WORK_DIR/sanity-$v.log"
+    total="$(grep -c "Running sanity test" "$log" || true)"
+    failed="$(sed -nE 's/.*The ([0-9]+) sanity test\(s\) listed below \(out of ([0-9]+)\) failed.*/\1/p' "$log" | head -n 1)"
+    failed="${failed:-0}"
+    # A session that failed without ansible-test's own count (its install, say) counts as one failure.
+    grep -q "Session sanity-$v was successful" "$log" || [ "$failed" -gt 0 ] || failed=1
+    record "sanity:$v" "$((total - failed > 0 ? total - failed : 0))" "$failed"
+  done
   return $rc
 }
 
 stage_units() {
-  local rc=0 junit="$WORK_DIR/ac/ansible_collections/local_llm/ollama/tests/output/junit"
-  "$REPO_ROOT/scripts/ansible-test.sh" units || rc=$?
-  if ls "$junit"/*.xml >/dev/null 2>&1; then record_junit units "$junit"/*.xml; else record units 0 1; fi
+  local rc=0 v junit
+  for v in $(core_versions); do rm -rf "$WORK_DIR/ac-$v/ansible_collections/local_llm/ollama/tests/output/junit"; done
+  run_nox_matrix units || rc=1
+  for v in $(core_versions); do
+    junit="$WORK_DIR/ac-$v/ansible_collections/local_llm/ollama/tests/output/junit"
+    if ls "$junit"/*.xml >/dev/null 2>&1; then record_junit "units:$v" "$junit"/*.xml; else record "units:$v" 0 1; fi
+  done
+  return $rc
+}
+
+# The functional smoke under every ansible-core: an ollama_model create and re-run, and site.yml --check, against
+# the emulator (noxfile.py SMOKE_TESTS).
+stage_smoke() {
+  local rc=0 v xml
+  for v in $(core_versions); do rm -f "$WORK_DIR/smoke-$v.xml"; done
+  run_nox_matrix smoke || rc=1
+  for v in $(core_versions); do
+    xml="$WORK_DIR/smoke-$v.xml"
+    if [ -f "$xml" ]; then record_junit "smoke:$v" "$xml"; else record "smoke:$v" 0 1; fi
+  done
   return $rc
 }
 
@@ -89,9 +146,21 @@ molecule_scenarios() {
   for f in "$REPO_ROOT"/molecule/*/molecule.yml; do basename "$(dirname "$f")"; done
 }
 
-# Runs every scenario, or those named in $LLO_SCENARIOS (space-separated).
+# The Debian releases a scenario runs on: all of MOLECULE_RELEASES for MOLECULE_MATRIX_SCENARIOS, the first for the
+# others. LLO_RELEASES (space-separated) narrows that down.
+scenario_releases() {
+  local s="$1" r
+  if [[ " ${MOLECULE_MATRIX_SCENARIOS[*]} " == *" $s "* ]]; then
+    for r in "${MOLECULE_RELEASES[@]}"; do echo "$r"; done
+  else
+    echo "${MOLECULE_RELEASES[0]}"
+  fi | if [ -n "${LLO_RELEASES:-}" ]; then grep -xF -f <(tr ' ' '\n' <<< "$LLO_RELEASES"); else cat; fi
+}
+
+# Runs every scenario, or those named in $LLO_SCENARIOS (space-separated), on each of its Debian releases; the
+# results are named <scenario>@<release> and each run's log line names the image.
 stage_molecule() {
-  local scenarios=() s rc=0 start
+  local scenarios=() s rc=0 start release image
   read -r -a scenarios <<< "${LLO_SCENARIOS:-}"
   [ ${#scenarios[@]} -gt 0 ] || mapfile -t scenarios < <(molecule_scenarios)
   ensure_docker_engine
@@ -100,22 +169,24 @@ stage_molecule() {
     [ "$(id -u)" -eq 0 ] || { log "molecule scenario lab needs root (network namespaces, systemd-nspawn)"; return 1; }
     install_host_packages systemd-container iproute2 openssh-client
   fi
-  LLO_MOLECULE_IMAGE="$("$REPO_ROOT/scripts/build-image.sh")" || return 1
   # Container names carry the checkout, so two checkouts can run the same scenario at once.
   LLO_CHECKOUT_ID="$(echo "$REPO_ROOT" | sha256sum | cut -c1-8)"
-  export LLO_MOLECULE_IMAGE LLO_CHECKOUT_ID
-  for s in "${scenarios[@]}"; do
-    start=$SECONDS
-    if (cd "$REPO_ROOT" && molecule test -s "$s"); then
-      record "molecule:$s" 1 0
-      log "molecule scenario $s passed in $((SECONDS - start)) s"
-    else
-      record "molecule:$s" 0 1
-      log "molecule scenario $s FAILED in $((SECONDS - start)) s"
-      rc=1
-    fi
+  export LLO_CHECKOUT_ID
+  for release in "${MOLECULE_RELEASES[@]}"; do
+    for s in "${scenarios[@]}"; do
+      scenario_releases "$s" | grep -qx "$release" || continue
+      image="$("$REPO_ROOT/scripts/build-image.sh" "$release")" || { record "molecule:$s@$release" 0 1; rc=1; continue; }
+      start=$SECONDS
+      log "molecule scenario $s on $image"
+      if (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s"); then
+        record "molecule:$s@$release" 1 0
+        log "molecule scenario $s on $image passed in $((SECONDS - start)) s"
+      else
+        record "molecule:$s@$release" 0 1
+        log "molecule scenario $s on $image FAILED in $((SECONDS - start)) s"
+        rc=1
+      fi
+    done
   done
   return $rc
 }
-
-

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `make test`: every stage CI runs, each timed, then one plain "N passed, N failed" line.
-# Usage: scripts/test.sh [stage ...]   (stages: pytest sanity units lint molecule; default: all)
+# Usage: scripts/test.sh [stage ...]   (stages: pytest sanity units smoke lint molecule; default: all)
+# sanity, units and smoke run once per ansible-core version (nox sessions, noxfile.py); molecule once per Debian
+# release for the scenarios in MOLECULE_MATRIX_SCENARIOS (scripts/lib.sh).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/docker-engine.sh"
 source "$(dirname "$0")/stages.sh"
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(pytest sanity units lint molecule)
+[ ${#stages[@]} -gt 0 ] || stages=(pytest sanity units smoke lint molecule)
 
 mkdir -p "$WORK_DIR"
 : > "$RESULTS_FILE"
@@ -20,8 +22,8 @@ activate_env
 status=0
 for stage in "${stages[@]}"; do
   case "$stage" in
-    pytest|sanity|units|lint|molecule) run_stage "$stage" "stage_$stage" || status=1 ;;
-    *) die "unknown stage '$stage' (use pytest, sanity, units, lint or molecule)" ;;
+    pytest|sanity|units|smoke|lint|molecule) run_stage "$stage" "stage_$stage" || status=1 ;;
+    *) die "unknown stage '$stage' (use pytest, sanity, units, smoke, lint or molecule)" ;;
   esac
 done
 

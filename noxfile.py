@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The ansible-core matrix as nox sessions: sanity, units and a functional smoke under every supported ansible-core.
+
+`make test` runs them through scripts/stages.sh; by hand: `.venv/bin/nox -l`, `.venv/bin/nox -s sanity-2.17`.
+Each ansible-core version has its own virtualenv under .work/nox, kept between runs (warm runs install nothing).
+Why not antsibull-nox: see docs/development.md ("The ansible-core matrix").
+"""
+
+import hashlib
+import os
+
+import nox
+
+# The newest patch release of every ansible-core that meta/runtime.yml claims and Python 3.11 runs.
+ANSIBLE_CORE = {
+    "2.17": "2.17.14",
+    "2.18": "2.18.19",
+    "2.19": "2.19.14",
+}
+# The smoke: one ollama_model create and re-run through ansible-playbook, and site.yml --check, against the emulator.
+SMOKE_TESTS = [
+    "tests/functional/test_examples_playbook.py::test_examples_run_and_are_idempotent",
+    "tests/functional/test_site_check.py::test_site_check_against_the_emulator",
+]
+REPO_ROOT = os.path.dirname(os.path.abspath(__file__))
+WORK_DIR = os.environ.get("LLO_WORK_DIR", os.path.join(REPO_ROOT, ".work"))
+
+nox.options.envdir = os.path.join(WORK_DIR, "nox")
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+
+def _install(session, core, *requirements):
+    """ansible-core `core` and the requirements files into the session's virtualenv, once: a stamp remembers what
+    is installed (versions and the files' contents), so a warm run starts without pip."""
+    digest = hashlib.sha256(ANSIBLE_CORE[core].encode())
+    # The files, and controller.txt, which smoke.txt includes.
+    for path in list(requirements) + [os.path.join(REPO_ROOT, "requirements", "controller.txt")]:
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    stamp = os.path.join(session.virtualenv.location, ".llo-installed")
+    try:
+        with open(stamp) as handle:
+            if handle.read() == digest.hexdigest():
+                return
+    except OSError:
+        pass
+    args = ["ansible-core==%s" % ANSIBLE_CORE[core]]
+    for path in requirements:
+        args += ["-r", path]
+    session.install("--disable-pip-version-check", "-q", *args)
+    with open(stamp, "w") as handle:
+        handle.write(digest.hexdigest())
+
+
+def _ansible_test(session, core, kind):
+    """scripts/ansible-test.sh with this session's ansible-core, on a copy of the tree of this version's own."""
+    _install(session, core)
+    env = {
+        "LLO_ANSIBLE_TEST_VENV": session.virtualenv.location,
+        "LLO_ANSIBLE_TEST_COPY": os.path.join(WORK_DIR, "ac-%s" % core),
+    }
+    session.run("bash", os.path.join(REPO_ROOT, "scripts", "ansible-test.sh"), kind, *session.posargs,
+                env=env, external=True)
+
+
+def _smoke(session, core):
+    """The smoke tests under this ansible-core; pytest's junit XML goes where scripts/stages.sh counts it."""
+    _install(session, core, os.path.join(REPO_ROOT, "requirements", "smoke.txt"))
+    junit = os.path.join(WORK_DIR, "smoke-%s.xml" % core)
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "--junitxml=%s" % junit,
+                *(session.posargs or SMOKE_TESTS))
+
+
+def _define(core):
+    def sanity(session):
+        _ansible_test(session, core, "sanity")
+
+    def units(session):
+        _ansible_test(session, core, "units")
+
+    def smoke(session):
+        _smoke(session, core)
+
+    for func, kind in ((sanity, "sanity"), (units, "units"), (smoke, "smoke")):
+        if kind == "smoke":
+            func.__doc__ = "ollama_model create/re-run, site.yml --check (emulator), ansible-core " + ANSIBLE_CORE[core]
+        else:
+            func.__doc__ = "ansible-test %s under ansible-core %s" % (kind, ANSIBLE_CORE[core])
+        nox.session(name="%s-%s" % (kind, core), python="3.11")(func)
+
+
+for _core in ANSIBLE_CORE:
+    _define(_core)
