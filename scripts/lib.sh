@@ -12,7 +12,9 @@ ANSIBLE_BUNDLE_VERSION="${LLO_ANSIBLE_BUNDLE_VERSION:-12.3.0}"
 BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix community/library_inventory_filtering_v1)
 # The Debian releases molecule tests on (scripts/build-image.sh builds one image each), and the scenarios that run on
 # every one of them; the other scenarios run on the first release only.
+# shellcheck disable=SC2034  # used by scripts/build-image.sh and scripts/stages.sh
 MOLECULE_RELEASES=(bookworm trixie)
+# shellcheck disable=SC2034
 MOLECULE_MATRIX_SCENARIOS=(native site docker)
 
 log() { printf '==> %s\n' "$*" >&2; }

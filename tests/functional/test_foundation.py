@@ -13,7 +13,8 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 USER_CONTENT = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "plugins/", "roles/", "playbooks/", "docs/")
-DEVELOPER_CONTENT = ("tests/", "molecule/", "scripts/", ".ci/", "requirements/", "Makefile", ".venv/", ".work/")
+DEVELOPER_CONTENT = ("tests/", "molecule/", "scripts/", ".ci/", "requirements/", "Makefile", "noxfile.py", ".venv/",
+                     ".work/")
 
 
 def run(args, env=None, cwd=REPO_ROOT, timeout=300):
