@@ -77,7 +77,7 @@ def test_without_matplotlib_the_playbook_writes_the_report_and_warns(make_emulat
     emu = make_emulator(tokens_per_second=90.0)
     emu.seed_local_model("gpu-coder")
     rc, output = run_playbook(PLAYBOOK, {"benchmark_models": ["gpu-coder"], "benchmark_ollama_host": emu.url,
-                                         "benchmark_runs": 1, "benchmark_warmup": 0, "benchmark_num_predict": 8,
+                                         "benchmark_runs": 1, "benchmark_warmup": 0, "benchmark_num_predict": 16,
                                          "benchmark_report_root": str(tmp_path / "reports")},
                               env={"PYTHONPATH": os.pathsep.join([str(shadow.parent), COLLECTIONS_ROOT] + [
                                   p for p in [os.environ.get("PYTHONPATH")] if p])})
