@@ -32,20 +32,22 @@ BLOCK = re.compile(r'^```(bash|sh|console|shell)[^\n]*\n(.*?)^```[ \t]*$', re.S 
 LAB_HOSTS = 'the lab inventory names example machines (192.0.2.0/24) that do not exist here; molecule scenario lab runs ' \
             'this command against three machines'
 
-# command as written -> (the command run here, why that form). None: run exactly as written.
+BENCHMARK = ('ansible-playbook -i inventory playbooks/benchmark.yml -e \'{"benchmark_models": ["qwen2.5-coder:7b", '
+             '"qwen2.5-coder:14b"], "benchmark_min_tokens_per_second": 45}\'')
+BENCHMARK_COMPARE = ('ansible-playbook -i inventory playbooks/benchmark.yml -e benchmark_compare_to=reports/'
+                     'benchmark-20261122T050645Z/benchmark.json -e benchmark_regression_tolerance_percent=10 '
+                     '-e benchmark_fail_on_regression=true')
+LAB_ROLLOUT = '.venv/bin/ansible-playbook -i inventories/lab local_llm.ollama.lab_rollout -K'
+LAB_SITE = '.venv/bin/ansible-playbook -i inventories/lab local_llm.ollama.site -K'
+
+# command as written -> (the form run here, why). None: run exactly as written.
 RUNS_HERE = {
-    '.venv/bin/ansible-playbook -i inventories/lab local_llm.ollama.lab_rollout -K':
-        ('.venv/bin/ansible-playbook -i inventories/lab local_llm.ollama.lab_rollout -K --syntax-check', LAB_HOSTS),
-    '.venv/bin/ansible-playbook -i inventories/lab local_llm.ollama.site -K':
-        ('.venv/bin/ansible-playbook -i inventories/lab local_llm.ollama.site -K --syntax-check', LAB_HOSTS),
-    'ansible-playbook -i inventory playbooks/benchmark.yml -e \'{"benchmark_models": ["qwen2.5-coder:7b", '
-    '"qwen2.5-coder:14b"], "benchmark_min_tokens_per_second": 45}\'':
-        (None, 'syntax check only: no Ollama server with these models here; '
-               'tests/functional/test_benchmark_playbook.py runs the playbook against the emulator'),
-    'ansible-playbook -i inventory playbooks/benchmark.yml -e benchmark_compare_to=reports/benchmark-20261122T050645Z/'
-    'benchmark.json -e benchmark_regression_tolerance_percent=10 -e benchmark_fail_on_regression=true':
-        (None, 'syntax check only: no server and no earlier report here; '
-               'tests/functional/test_benchmark_playbook.py runs a comparison against the emulator'),
+    LAB_ROLLOUT: (LAB_ROLLOUT + ' --syntax-check', LAB_HOSTS),
+    LAB_SITE: (LAB_SITE + ' --syntax-check', LAB_HOSTS),
+    BENCHMARK: (BENCHMARK + ' --syntax-check', 'no Ollama server with these models here; '
+                'tests/functional/test_benchmark_playbook.py runs the playbook against the emulator'),
+    BENCHMARK_COMPARE: (BENCHMARK_COMPARE + ' --syntax-check', 'no server and no earlier report here; '
+                        'tests/functional/test_benchmark_playbook.py runs a comparison against the emulator'),
     'make pytest PYTEST_ARGS="tests/unit/plugins/filter/test_verify.py -k mismatch"': (None, 'a cheap make target'),
     'make pytest PYTEST_ARGS="tests/functional -k \'ollama_model and check_mode\'"': (None, 'a cheap make target'),
     'make provision ARGS="--check --diff"': (None, 'check mode changes nothing on this machine'),
@@ -55,9 +57,6 @@ RUNS_HERE = {
         ('apt-cache show git make python3-venv', 'installing would change this machine; the packages must exist'),
     "sudo ss -ltnp 'sport = :11434'": ("ss -ltnp 'sport = :11434'", 'the tests run as root, without sudo'),
 }
-# Commands given --syntax-check instead of running (added to the command as written).
-SYNTAX_CHECK_ONLY = [
-    command for command, (replacement, reason) in RUNS_HERE.items() if reason.startswith('syntax check only')]
 
 WSL2 = 'needs WSL2 (no Windows here); molecule scenarios wsl2_host and wsl2_site simulate it'
 NO_OLLAMA = 'needs the ollama binary and a service (none here: the tests run the emulator in containers)'
@@ -133,8 +132,7 @@ def test_every_command_is_classified():
 
 def test_no_entry_is_stale():
     documented = set(command for where, command in DOCUMENTED)
-    stale = sorted(set(RUNS_HERE) | set(CANNOT_RUN_HERE) - documented)
-    stale = [command for command in stale if command not in documented]
+    stale = sorted((set(RUNS_HERE) | set(CANNOT_RUN_HERE)) - documented)
     assert not stale, ('these commands of tests/docs/test_command_blocks.py are no longer in any shell block of '
                        'README.md or docs/; remove them or fix the entry:\n' + '\n'.join(stale))
     assert not set(RUNS_HERE) & set(CANNOT_RUN_HERE)
@@ -165,11 +163,7 @@ RUNNABLE = sorted(set(command for where, command in DOCUMENTED if command in RUN
 
 @pytest.mark.parametrize('command', RUNNABLE)
 def test_command_runs_here(command, tmp_path):
-    replacement, reason = RUNS_HERE[command]
-    run = replacement or command
-    if command in SYNTAX_CHECK_ONLY:
-        run = command + ' --syntax-check'
-    del reason
+    run = RUNS_HERE[command][0] or command
     with tempfile.TemporaryDirectory(prefix='llo-doc-cmd-') as work_dir:
         proc = subprocess.run(['bash', '-o', 'pipefail', '-c', run], cwd=REPO_ROOT, env=environment(work_dir),
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900,
