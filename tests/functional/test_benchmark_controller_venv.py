@@ -29,8 +29,10 @@ def controller_venv():
     stamp = os.path.join(venv, ".controller.txt.sha256")
     with open(REQUIREMENTS, "rb") as handle:
         digest = hashlib.sha256(handle.read()).hexdigest()
-    if os.path.exists(stamp) and open(stamp).read().strip() == digest:
-        return os.path.join(venv, "bin")
+    if os.path.exists(stamp):
+        with open(stamp) as handle:
+            if handle.read().strip() == digest:
+                return os.path.join(venv, "bin")
     base = getattr(sys, "_base_executable", None) or sys.executable
     subprocess.run([base, "-m", "venv", "--clear", venv], check=True, timeout=300)
     pip = subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "--disable-pip-version-check", "-q",

@@ -5,7 +5,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib.util
+import json
 import os
+import sys
 
 import pytest
 
@@ -93,8 +95,6 @@ def test_cpu_only_server_says_on_the_cpu_without_a_gpu_ceiling(report_script):
 
 
 def test_without_matplotlib_the_report_is_written_with_a_warning(report_script, tmp_path, monkeypatch, capsys):
-    import json
-    import sys
     source = tmp_path / "benchmark.json"
     source.write_text(json.dumps(report(("a-host", [outcome("7b", 65.0, 63.1, 67.0)]))))
     monkeypatch.setitem(sys.modules, "matplotlib", None)   # what `import matplotlib` meets where it is not installed
