@@ -17,8 +17,8 @@ description:
     cgroup (C(ollama.service), C(docker.service)) or its owner being O(ollama_user) still classify it.
   - Classifies the holder as V(free), V(ollama_native) (the unit C(ollama.service), or an C(ollama) process outside
     any unit), V(docker) (C(docker-proxy) or a process of C(docker.service), i.e. a published container port, or a
-    process inside a Docker container, i.e. a container on the host network) or V(other). The roles C(ollama_docker) and C(ollama_native) use it to refuse to start a second Ollama on the same
-    port.
+    process inside a Docker container, i.e. a container on the host network) or V(other). The roles
+    C(ollama_docker) and C(ollama_native) use it to refuse to start a second Ollama on the same port.
   - Never changes anything on the host.
 author:
   - local_llm.ollama maintainers (@local-llm)

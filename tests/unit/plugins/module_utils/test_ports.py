@@ -80,8 +80,8 @@ def test_other_unit_and_hidden_process_are_other(tmp_path):
 
 
 def test_free_port(tmp_path):
-    assert port_owner(SS_OUTPUT, 9, str(tmp_path)) == {"listeners": [], "holder": FREE, "description": "",
-                                                             "containers": []}
+    expected = {"listeners": [], "holder": FREE, "description": "", "containers": []}
+    assert port_owner(SS_OUTPUT, 9, str(tmp_path)) == expected
 
 
 def test_parse_ss_reads_the_socket_owner_and_cgroup():
