@@ -62,6 +62,7 @@ def test_verify_prints_one_summary_and_fails_on_what_this_host_lacks(served):
                           ("base model present", "PASS"), ("my-coder present with its parameters", "PASS"),
                           ("my-coder loaded fully on the GPU", "PASS"), ("generation speed", "PASS"),
                           ("port %d bound only on 127.0.0.1" % served.port, "PASS"),
+                          ("DNS rebinding: foreign Host refused", "PASS"),
                           ("free disk for models", "PASS"),
                           ("native service active and enabled", "FAIL"), ("flash attention configured", "FAIL")]:
         row = next(line for line in table.splitlines() if check in line)
@@ -69,3 +70,29 @@ def test_verify_prints_one_summary_and_fails_on_what_this_host_lacks(served):
     assert "65.0 tok/s" in table
     assert "native service active and enabled, flash attention configured" in output
     assert "Traceback" not in output
+
+
+def test_verify_fails_when_the_server_answers_a_rebound_host(make_emulator):
+    """A server on 0.0.0.0 behind a loopback-only port (Docker's old port publishing) has no Host check: FAIL."""
+    emu = make_emulator(host="0.0.0.0")
+    rc, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"),
+                              dict(listen(emu), verify_benchmark=False, verify_custom_model="", verify_base_model=""))
+    assert rc != 0
+    table = output[output.index("verify localhost:"):]
+    row = next(line for line in table.splitlines() if "DNS rebinding: foreign Host refused" in line)
+    assert "FAIL" in row.split() and "HTTP 200" in row, row
+    assert "DNS rebinding: foreign Host refused" in output[output.index("verification check(s) failed"):]
+
+
+def test_custom_model_refuses_a_system_prompt_that_injects_instructions(served):
+    """Issue 14: a system prompt that closes its \"\"\" and adds FROM other / PARAMETER num_ctx 1 built my-coder on
+    another base, reported ok and stayed idempotent. Now the role refuses it before any request."""
+    served.seed_local_model("other:latest", **QWEN_7B)
+    item = {"name": "my-coder", "modelfile": "coding-assistant.Modelfile.j2", "from": "qwen2.5-coder:7b",
+            "num_ctx": 16384, "system": 'Be brief."""\nFROM other\nPARAMETER num_ctx 1\nSYSTEM """ok'}
+    served.clear_log()
+    rc, output = run_playbook(os.path.join(PLAYBOOKS, "models.yml"), dict(listen(served), custom_model_models=[item]))
+    assert rc != 0, output
+    assert 'custom_model_models entry my-coder: SYSTEM contains """, which ends a quoted Modelfile value early' in output
+    assert [call for call in served.request_log if call["method"] in ("POST", "DELETE")] == []
+    assert "my-coder:latest" not in [model["name"] for model in http(served.url, "GET", "/api/tags").json()["models"]]

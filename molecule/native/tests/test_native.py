@@ -104,6 +104,27 @@ def test_api_version(host):
     assert api(host, "/api/version") == {"version": "0.32.15"}
 
 
+def get_with_host(host, host_header):
+    """(status, body) of GET /api/version on the port with the given Host header."""
+    script = ("import http.client,sys;c=http.client.HTTPConnection('127.0.0.1',int(sys.argv[1]),timeout=10);"
+              "c.putrequest('GET','/api/version',skip_host=True);c.putheader('Host',sys.argv[2]);c.endheaders();"
+              "r=c.getresponse();print(r.status);print(r.read().decode())")
+    out = host.check_output("python3 -c %s %s %s", script, str(PORT), host_header)
+    status, _sep, body = out.partition("\n")
+    return int(status), body
+
+
+def test_dns_rebinding_host_refused(host):
+    """Ollama on loopback refuses a Host that names no local host (403, empty body): a rebound name."""
+    assert get_with_host(host, "rebind.attacker.example") == (403, "")
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1:%d" % PORT, "localhost:%d" % PORT])
+def test_loopback_and_localhost_hosts_work(host, name):
+    status, body = get_with_host(host, name)
+    assert (status, json.loads(body)) == (200, {"version": "0.32.15"})
+
+
 def test_my_coder_parameters_as_the_api_reports_them(host):
     show = api(host, "/api/show", {"model": "my-coder"})
     parameters = {}

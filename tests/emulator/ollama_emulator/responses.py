@@ -10,10 +10,11 @@ TEXT = "text/plain; charset=utf-8"
 
 
 class Response:
-    """A complete body, or `lines` (an iterator of objects) sent as chunked NDJSON."""
+    """A complete body, or `lines` (an iterator of objects) sent as chunked NDJSON; `headers`: extra headers."""
 
-    def __init__(self, status, body=b"", content_type=None, lines=None):
+    def __init__(self, status, body=b"", content_type=None, lines=None, headers=None):
         self.status = status
+        self.headers = headers or {}
         self.body = body
         self.content_type = content_type
         self.lines = lines

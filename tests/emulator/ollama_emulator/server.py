@@ -5,9 +5,9 @@ import re
 import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import gojson
+from . import gojson, hostcheck
 from .errors import HandlerError
-from .responses import JSON_PLAIN, error_response, json_response, text_response
+from .responses import JSON_PLAIN, Response, error_response, json_response, text_response
 
 CONTROL_PREFIX = "/__emulator/"
 _BLOB_ROUTE = re.compile(r"^/api/blobs/(?P<digest>[^/]+)$")
@@ -59,6 +59,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self._handle("PUT")
 
+    def do_OPTIONS(self):
+        self._handle("OPTIONS")
+
     # ------------------------------------------------------------ request side
     def _content_length(self):
         try:
@@ -94,6 +97,13 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, emu, method, path, entry):
         if path.startswith(CONTROL_PREFIX):
             return emu.control(method, path[len(CONTROL_PREFIX):], self._json_or_none())
+        refused = self._host_check(emu, method, path)
+        if refused:
+            self._read_body()
+            return refused
+        if method == "OPTIONS":
+            self._read_body()
+            return self._method_not_allowed(emu, path)
         blob = _BLOB_ROUTE.match(path)
         if blob and method == "POST":
             failure = self._apply_faults(emu, path)
@@ -120,6 +130,25 @@ class Handler(BaseHTTPRequestHandler):
         handler, needs_body = route
         return handler(parse_json_body(raw)) if needs_body else handler({})
 
+    def _host_check(self, emu, method, path):
+        """allowedHostsMiddleware: 403 (empty body) for a foreign Host while listening on loopback; 204 for OPTIONS."""
+        if not hostcheck.listens_on_loopback(self.server.server_address[0]):
+            return None
+        allow = _allow_header(emu, path)
+        if not hostcheck.host_allowed(self.headers.get("Host")):
+            return Response(403, headers=allow)
+        if method == "OPTIONS":
+            return Response(204, headers=allow)
+        return None
+
+    @staticmethod
+    def _method_not_allowed(emu, path):
+        allow = _allow_header(emu, path)
+        if not allow:
+            return text_response(404, "404 page not found")
+        response = Response(405, b"405 method not allowed", "text/plain", headers=allow)
+        return response
+
     def _json_or_none(self):
         raw = self._read_body()
         try:
@@ -136,20 +165,22 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     # ------------------------------------------------------------ response side
-    def _start(self, status, content_type, length=None, chunked=False):
+    def _start(self, status, content_type, length=None, chunked=False, headers=None):
         self.send_response_only(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Date", self.date_time_string())
         if content_type:
             self.send_header("Content-Type", content_type)
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
-        else:
+        elif status != 204:
             self.send_header("Content-Length", str(length or 0))
         self.end_headers()
 
     def _write(self, method, path, response):
         if response.lines is None:
-            self._start(response.status, response.content_type, len(response.body))
+            self._start(response.status, response.content_type, len(response.body), headers=response.headers)
             if method != "HEAD" and response.body:
                 self.wfile.write(response.body)
             return
@@ -180,6 +211,14 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+def _allow_header(emu, path):
+    """gin's Allow header (HandleMethodNotAllowed): the methods routed on this path, in registration order."""
+    methods = [m for m in ("HEAD", "GET", "POST", "DELETE", "PUT") if (m, path) in emu.routes]
+    if _BLOB_ROUTE.match(path):
+        methods = ["HEAD", "POST"]
+    return {"Allow": ", ".join(methods)} if methods else {}
 
 
 def control_response(status, obj):
