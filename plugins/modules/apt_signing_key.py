@@ -27,7 +27,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - Downloads and checks the key, reports whether O(dest) would change, writes nothing.
+      - Downloads and checks the key, reports whether O(dest) would change, writes nothing. When the key cannot be
+        read (a host without network), warns and reports a change instead of failing; the real run checks it.
   diff_mode:
     support: full
   idempotent:
@@ -100,6 +101,16 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._openpgp import (
 _FINGERPRINT = re.compile(r'^([0-9A-F]{40}|[0-9A-F]{64})$')
 
 
+def unreadable(module, message):
+    """Fail, except in check mode: a host without network (or without a file an earlier task would have written)
+    cannot show the key before the real run, which checks it; check mode writes nothing either way."""
+    if module.check_mode:
+        module.warn('%s; in check mode the key is not checked (the real run checks it before writing anything).'
+                    % message)
+        module.exit_json(changed=True, fingerprints=[], dest=module.params['dest'])
+    module.fail_json(msg=message)
+
+
 def read_key(module):
     """The key's bytes from src (URL, host path or inline block); fails with a message naming src."""
     src = module.params['src']
@@ -112,7 +123,7 @@ def read_key(module):
             with open(src, 'rb') as handle:
                 return handle.read()
         except (IOError, OSError) as exc:
-            module.fail_json(msg='%s: cannot read %s: %s' % (module.params['name'], src, to_native(exc)))
+            unreadable(module, '%s: cannot read %s: %s' % (module.params['name'], src, to_native(exc)))
     if src.startswith('http://') and not module.params['allow_http']:
         module.fail_json(msg='%s: %s is plain http://, which anyone on the path can replace. Use https:// or set '
                              'allow_http (the role variable ending in _allow_http).' % (module.params['name'], src))
@@ -121,7 +132,7 @@ def read_key(module):
                              'got %r' % (module.params['name'], src))
     response, info = fetch_url(module, src, timeout=module.params['timeout'])
     if info.get('status') != 200 or response is None:
-        module.fail_json(msg='%s: downloading %s failed: HTTP %s %s' % (
+        unreadable(module, '%s: downloading %s failed: HTTP %s %s' % (
             module.params['name'], src, info.get('status'), info.get('msg', '')))
     return response.read()
 

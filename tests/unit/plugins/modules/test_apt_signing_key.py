@@ -152,3 +152,14 @@ def test_plain_http_is_refused_unless_allowed(capsys, tmp_path, key_server):
 def test_a_wrong_pin_format_is_refused(capsys, tmp_path):
     result = run_module(capsys, {'src': DOCKER_TEST_KEY, 'dest': str(tmp_path / 'k.asc'), 'fingerprints': ['1234']})
     assert result['failed'] is True and '40 or 64 hexadecimal digits' in result['msg']
+
+
+def test_an_unreachable_key_fails_but_only_warns_in_check_mode(capsys, tmp_path):
+    args = {'src': 'https://127.0.0.1:9/gpg', 'dest': str(tmp_path / 'k.asc'), 'fingerprints': [DOCKER_TEST_FPR],
+            'timeout': 5}
+    failed = run_module(capsys, args)
+    assert failed['failed'] is True and 'downloading https://127.0.0.1:9/gpg failed' in failed['msg']
+    checked = run_module(capsys, args, check_mode=True)
+    assert checked['changed'] is True and 'failed' not in checked
+    assert 'in check mode the key is not checked' in json.dumps(checked.get('warnings'))
+    assert not (tmp_path / 'k.asc').exists()
