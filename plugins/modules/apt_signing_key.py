@@ -86,6 +86,10 @@ dest:
   description: The path written (or that would be written in check mode).
   returned: success
   type: str
+msg:
+  description: Why the key was not checked (check mode only, when it could not be read).
+  returned: when the key could not be read in check mode
+  type: str
 """
 
 import os
@@ -105,9 +109,9 @@ def unreadable(module, message):
     """Fail, except in check mode: a host without network (or without a file an earlier task would have written)
     cannot show the key before the real run, which checks it; check mode writes nothing either way."""
     if module.check_mode:
-        module.warn('%s; in check mode the key is not checked (the real run checks it before writing anything).'
-                    % message)
-        module.exit_json(changed=True, fingerprints=[], dest=module.params['dest'])
+        message += '; in check mode the key is not checked (the real run checks it before writing anything)'
+        module.warn(message)
+        module.exit_json(changed=True, fingerprints=[], dest=module.params['dest'], msg=message)
     module.fail_json(msg=message)
 
 
