@@ -53,7 +53,9 @@ def test_engine_from_the_distribution_and_no_toolkit(host):
 def test_daemon_json_merged_keeping_the_users_key(host):
     config = json.loads(host.file("/etc/docker/daemon.json").content_string)
     assert config["log-opts"] == {"max-size": "10m", "max-file": "3"}
-    assert config["runtimes"] == {"nvidia": {"path": "nvidia-container-runtime", "args": []}}
+    # The user's runtime arguments stay; the role sets only the path.
+    assert config["runtimes"] == {"nvidia": {"path": "nvidia-container-runtime", "args": ["--debug"]}}
+    assert host.file("/etc/docker/daemon.json").mode == 0o600
     assert "default-runtime" not in config
     backups = host.run("ls /etc/docker/").stdout.split()
     assert any(name.startswith("daemon.json.") and name.endswith("~") for name in backups)

@@ -25,7 +25,10 @@ def api(host, path, body=None):
 
 
 def test_binary_and_libraries_are_installed(host):
-    binary = host.file("/usr/local/bin/ollama")
+    # Both paths users know are symlinks into the release's own directory (switched only after a complete unpack).
+    assert host.file("/usr/local/bin/ollama").linked_to == "/usr/local/lib/ollama-0.32.15/bin/ollama"
+    assert host.file("/usr/local/lib/ollama").linked_to == "/usr/local/lib/ollama-0.32.15/lib/ollama"
+    binary = host.file("/usr/local/lib/ollama-0.32.15/bin/ollama")
     assert binary.is_file and binary.user == "root" and binary.mode == 0o755
     assert host.file("/usr/local/lib/ollama").is_directory
     marker = json.loads(host.file("/usr/local/lib/ollama/.local_llm_ollama_release.json").content_string)
