@@ -15,8 +15,9 @@ for folder in (HERE, os.path.join(os.path.dirname(HERE), "functional")):
     if folder not in sys.path:
         sys.path.insert(0, folder)
 
+import conformance  # noqa: E402  pylint: disable=wrong-import-position
 from real_server import (  # noqa: E402  pylint: disable=wrong-import-position
-    REPO_ROOT, RealOllama, assemble_gguf, missing_archive_reason,
+    FIGURES, REPO_ROOT, RealOllama, assemble_gguf, missing_archive_reason,
 )
 
 REAL_MODEL = "llo-gemma3:270m"
@@ -25,6 +26,12 @@ _TIER_START = time.monotonic()
 
 
 def pytest_terminal_summary(terminalreporter):
+    for line in FIGURES:
+        terminalreporter.write_line("real tier: " + line)
+    for line in conformance.FIXED:
+        terminalreporter.write_line("real tier: emulator difference found and fixed: " + line)
+    for key, reason in conformance.ALLOWED.items():
+        terminalreporter.write_line("real tier: emulator difference allowed: %s%s" % (key, reason))
     terminalreporter.write_line("real tier: %.1f s wall time for this session (tests/real)"
                                 % (time.monotonic() - _TIER_START))
 
@@ -41,6 +48,20 @@ def real_gguf_path():
 @pytest.fixture(scope="session")
 def real_ollama():
     """A real `ollama serve` of 0.32.15 from the archive: .url, .host, .models_dir, .home, .pid."""
+    reason = missing_archive_reason()
+    if reason:
+        pytest.skip(reason)
+    server = RealOllama()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def fresh_real_ollama():
+    """A real server of its own with an empty store (for tests that need to see the first upload)."""
     reason = missing_archive_reason()
     if reason:
         pytest.skip(reason)

