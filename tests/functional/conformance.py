@@ -129,12 +129,12 @@ def _request(url, step, data, timeout):
 
 
 def _parse_response(answer, method):
-    head, _, body = answer.partition(b"\r\n\r\n")
+    head, _separator, body = answer.partition(b"\r\n\r\n")
     lines = head.decode("iso-8859-1").split("\r\n")
     status = int(lines[0].split()[1])
     headers = {}
     for line in lines[1:]:
-        key, _, value = line.partition(":")
+        key, _separator, value = line.partition(":")
         headers[key.strip().lower()] = value.strip()
     if method == "HEAD":
         body = b""
@@ -146,7 +146,7 @@ def _parse_response(answer, method):
 def _dechunk(data):
     out = b""
     while data:
-        size_line, _, data = data.partition(b"\r\n")
+        size_line, _separator, data = data.partition(b"\r\n")
         size = int(size_line.split(b";")[0] or b"0", 16)
         if size == 0:
             break

@@ -79,6 +79,6 @@ def real_model(real_ollama, real_gguf_path, tmp_path_factory):
     modelfile = tmp_path_factory.mktemp("real-model") / "Modelfile"
     modelfile.write_text("FROM %s\n" % real_gguf_path)
     run = real_ollama.cli("create", REAL_MODEL, "-f", str(modelfile))
-    assert run.returncode == 0, "ollama create failed:\n%s\n%s\n%s" % (run.stdout, run.stderr,
-                                                                        real_ollama.log_tail())
+    assert run.returncode == 0, "ollama create failed:\n%s\n%s\n%s" % (
+        run.stdout, run.stderr, real_ollama.log_tail())
     return REAL_MODEL

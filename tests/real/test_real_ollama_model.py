@@ -99,8 +99,8 @@ def test_check_mode_and_diff_change_nothing(real_ollama, derived):
 
 def test_changed_parameter_is_applied(real_ollama, derived):
     model(real_ollama, **derived)
-    run = model(real_ollama, _diff=True, **dict(derived, parameters={"num_ctx": 4096, "stop": ["<end_of_turn>"],
-                                                                       "temperature": 0.2}))
+    changed = dict(derived, parameters={"num_ctx": 4096, "stop": ["<end_of_turn>"], "temperature": 0.2})
+    run = model(real_ollama, _diff=True, **changed)
     assert run["changed"] and run["changes"] == ["parameters"], run.result
     assert "num_ctx                        4096" in show(real_ollama, "llo-derived")["parameters"].splitlines()
 
