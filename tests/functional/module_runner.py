@@ -49,7 +49,7 @@ def module_env(extra=None):
     return env
 
 
-def run_module(module, args, check=False, diff=False, env=None):
+def run_module(module, args, check=False, diff=False, env=None, timeout=120):
     """Direct execution: ``python -m ...plugins.modules.<module> args.json`` (ANSIBLE_MODULE_ARGS file)."""
     payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
     with tempfile.TemporaryDirectory(prefix="llo-module-") as workdir:
@@ -58,7 +58,7 @@ def run_module(module, args, check=False, diff=False, env=None):
             json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
         proc = subprocess.run(
             [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.%s" % module, args_path],
-            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=120, check=False)
+            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=timeout, check=False)
     return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
 
 

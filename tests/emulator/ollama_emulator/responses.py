@@ -6,7 +6,8 @@ from .errors import StreamError
 JSON_CHARSET = "application/json; charset=utf-8"  # gin c.JSON / AbortWithStatusJSON
 JSON_PLAIN = "application/json"                   # stream:false results and worker errors
 NDJSON = "application/x-ndjson"
-TEXT = "text/plain; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"                # gin c.String
+NOT_FOUND_TEXT = "text/plain"                     # gin's default 404 page
 
 
 class Response:
@@ -32,8 +33,8 @@ def empty_response(status=200):
     return Response(status)
 
 
-def text_response(status, text):
-    return Response(status, text.encode("utf-8"), TEXT)
+def text_response(status, text, content_type=TEXT):
+    return Response(status, text.encode("utf-8"), content_type)
 
 
 def deliver(worker, stream, legacy_errors=False):

@@ -7,7 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import gojson, hostcheck
 from .errors import HandlerError
-from .responses import JSON_PLAIN, Response, error_response, json_response, text_response
+from .jsonerrors import decode_error_text
+from .responses import JSON_PLAIN, NOT_FOUND_TEXT, Response, error_response, json_response, text_response
 
 CONTROL_PREFIX = "/__emulator/"
 _BLOB_ROUTE = re.compile(r"^/api/blobs/(?P<digest>[^/]+)$")
@@ -25,10 +26,12 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 def parse_json_body(raw):
     if not raw.strip():
         raise HandlerError(400, "missing request body")
+    text = raw.decode("utf-8", "replace")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HandlerError(400, "invalid character in request body: %s" % exc) from None
+        # gin decodes one JSON value with json.Decoder: whatever follows it is not read
+        body = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip()))[0]
+    except ValueError as exc:
+        raise HandlerError(400, decode_error_text(text, exc)) from None
     if not isinstance(body, dict):
         raise HandlerError(400, "json: cannot unmarshal %s into Go value of type api.Request"
                            % type(body).__name__)
@@ -126,7 +129,7 @@ class Handler(BaseHTTPRequestHandler):
             return emu.models_api.blob_head(blob.group("digest"))
         route = emu.routes.get((method, path))
         if route is None:
-            return text_response(404, "404 page not found")
+            return text_response(404, "404 page not found", NOT_FOUND_TEXT)
         handler, needs_body = route
         return handler(parse_json_body(raw)) if needs_body else handler({})
 
