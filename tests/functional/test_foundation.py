@@ -151,7 +151,7 @@ def test_make_provision_check_ends_in_the_verify_summary():
 
 def test_make_provision_docker_check_ends_in_the_verify_summary():
     """docs/getting-started.md section 3's command in check mode: the Docker deployment through site.yml."""
-    result = run(["make", "provision", "ARGS=-e ollama_deployment=docker --check"], timeout=600)
+    result = run(["make", "provision", "ARGS=-e ollama_deployment=docker --check"], timeout=1200)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Docker engine from docker; Docker's apt repository present." in result.stdout
     assert result.stdout.count("verify localhost: ") == 1
