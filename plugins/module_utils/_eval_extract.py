@@ -130,7 +130,20 @@ def completed(code, language, entry_point, prompt_code):
     first = next((line for line in code.splitlines() if line.strip()), "")
     if first[:1] in (" ", "\t"):
         return prompt_code.rstrip("\n") + "\n" + code
-    return code
+    if _parses(code):
+        return code
+    indented = prompt_code.rstrip("\n") + "\n" + "".join("    " + line if line.strip() else line
+                                                           for line in code.splitlines(True))
+    return indented if _parses(indented) else code
+
+
+def _parses(code):
+    """Compiles (ast.parse alone accepts a top-level ``return``)."""
+    try:
+        compile(code, "<answer>", "exec")
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- entry point

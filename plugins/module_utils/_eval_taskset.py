@@ -661,7 +661,7 @@ assert knapsack([(5, 10)], 4) == 0
 assert knapsack([(5, 10)], 5) == 10
 assert knapsack([(2, 3), (2, 3), (2, 3)], 4) == 6
 items = [(w, w * 3 + (w % 7)) for w in range(1, 120)]
-assert knapsack(items, 1000) == 3145
+assert knapsack(items, 1000) == 3153
 '''),
     _py("py-spiral", "hard", "spiral", '''
 def spiral(matrix):

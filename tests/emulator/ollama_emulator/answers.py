@@ -2,7 +2,8 @@
 
 The real server's replies come from the model; a test that scores replies (ollama_eval) needs to choose them.
 A script is a list of rules ``{"match": "text in the prompt", "answer": "reply"}``; the first rule whose
-``match`` occurs in the prompt (the last chat message, or the generate prompt) wins, ``"*"`` matches any prompt.
+``match`` occurs in the prompt (the last chat message, or the generate prompt) wins, ``"*"`` matches any prompt;
+a rule with ``"model"`` applies only to requests for that model (as the request names it).
 Without a matching rule the emulator answers with its usual filler words. The reply is streamed in pieces
 that split at word boundaries (whitespace kept), one piece per token, and cut at ``num_predict`` pieces with
 ``done_reason`` ``length``, as the real server cuts a long answer.
@@ -35,18 +36,20 @@ class Answers:
         for rule in rules:
             if not isinstance(rule, dict) or "match" not in rule or "answer" not in rule:
                 raise ValueError("an answer rule needs 'match' and 'answer', got %r" % (rule,))
-            checked.append({"match": str(rule["match"]), "answer": str(rule["answer"])})
+            checked.append({"match": str(rule["match"]), "answer": str(rule["answer"]), "model": rule.get("model")})
         with self._lock:
             self._rules = checked
 
     def clear(self):
         self.set([])
 
-    def for_prompt(self, prompt):
-        """The scripted reply for this prompt, or None."""
+    def for_prompt(self, prompt, model=None):
+        """The scripted reply for this prompt (and model), or None."""
         with self._lock:
             rules = list(self._rules)
         for rule in rules:
+            if rule["model"] is not None and rule["model"] != model:
+                continue
             if rule["match"] == "*" or rule["match"] in (prompt or ""):
                 return rule["answer"]
         return None

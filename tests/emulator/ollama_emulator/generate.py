@@ -116,7 +116,8 @@ class GenerateApi:
         if empty:
             return self._load_only(model, request, keep_alive, chat)
         limit = int(options.get("num_predict", -1))
-        pieces, done_reason = self._answer(messages[-1].get("content", "") if chat and messages else prompt, limit)
+        pieces, done_reason = self._answer(messages[-1].get("content", "") if chat and messages else prompt, limit,
+                                           request["model"])
         eval_tokens = len(pieces)
         prompt_tokens = count_tokens(prompt) + (len(messages) * 3 if chat else 0)
         timing = Timing(cold, prompt_tokens, eval_tokens, self.emu, self.rate_for(model.name))
@@ -146,9 +147,9 @@ class GenerateApi:
             return json_response(200, finish(), JSON_CHARSET)
         return Response(200, lines=self._stream(request, chat, pieces, timing, finish), content_type=NDJSON)
 
-    def _answer(self, prompt, limit):
+    def _answer(self, prompt, limit, model):
         """(pieces, done_reason): the scripted reply cut at num_predict, else num_predict filler words."""
-        scripted = self.emu.answers.for_prompt(prompt)
+        scripted = self.emu.answers.for_prompt(prompt, model)
         if scripted is None:
             count = limit if limit > 0 else DEFAULT_ANSWER_TOKENS
             return [WORDS[i % len(WORDS)] for i in range(count)], "length" if limit > 0 else "stop"
