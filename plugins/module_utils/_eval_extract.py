@@ -132,8 +132,8 @@ def completed(code, language, entry_point, prompt_code):
         return prompt_code.rstrip("\n") + "\n" + code
     if _parses(code):
         return code
-    indented = prompt_code.rstrip("\n") + "\n" + "".join("    " + line if line.strip() else line
-                                                           for line in code.splitlines(True))
+    body = "".join("    " + line if line.strip() else line for line in code.splitlines(True))
+    indented = prompt_code.rstrip("\n") + "\n" + body
     return indented if _parses(indented) else code
 
 

@@ -206,10 +206,14 @@ class Sandbox:
             "user": self.user,
             "network_isolated": self.namespace is not None,
             "pid_namespace": self.namespace is not None,
-            "isolation": ("network and PID namespace (unshare%s)" % (" with a user namespace"
-                                                                    if "--user" in (self.namespace or []) else "")
-                          if self.namespace else "none: %s" % self.namespace_problem),
+            "isolation": self._isolation_text(),
         }
+
+    def _isolation_text(self):
+        if not self.namespace:
+            return "none: %s" % self.namespace_problem
+        user_namespace = " with a user namespace" if "--user" in self.namespace else ""
+        return "network and PID namespace (unshare%s)" % user_namespace
 
     # -- folders
 

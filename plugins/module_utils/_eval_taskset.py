@@ -698,12 +698,12 @@ package solution
 import "testing"
 
 func TestReverse(t *testing.T) {
-	cases := map[string]string{"": "", "abc": "cba", "héllo": "olléh", "日本語": "語本日"}
-	for in, want := range cases {
-		if got := Reverse(in); got != want {
-			t.Errorf("Reverse(%q) = %q, want %q", in, got, want)
-		}
-	}
+    cases := map[string]string{"": "", "abc": "cba", "héllo": "olléh", "日本語": "語本日"}
+    for in, want := range cases {
+        if got := Reverse(in); got != want {
+            t.Errorf("Reverse(%q) = %q, want %q", in, got, want)
+        }
+    }
 }
 '''),
     _go("go-is-prime", "easy", "IsPrime", '''
@@ -715,13 +715,13 @@ package solution
 import "testing"
 
 func TestIsPrime(t *testing.T) {
-	primes := map[int]bool{-7: false, 0: false, 1: false, 2: true, 3: true, 4: false, 97: true, 100: false,
-		7919: true, 1000000007: true, 1000000008: false}
-	for n, want := range primes {
-		if got := IsPrime(n); got != want {
-			t.Errorf("IsPrime(%d) = %v, want %v", n, got, want)
-		}
-	}
+    primes := map[int]bool{-7: false, 0: false, 1: false, 2: true, 3: true, 4: false, 97: true, 100: false,
+        7919: true, 1000000007: true, 1000000008: false}
+    for n, want := range primes {
+        if got := IsPrime(n); got != want {
+            t.Errorf("IsPrime(%d) = %v, want %v", n, got, want)
+        }
+    }
 }
 '''),
     _go("go-word-count", "medium", "WordCount", '''
@@ -731,19 +731,19 @@ func WordCount(s string) map[string]int
 package solution
 
 import (
-	"reflect"
-	"testing"
+    "reflect"
+    "testing"
 )
 
 func TestWordCount(t *testing.T) {
-	got := WordCount("Go is fun  and go\\tis FAST")
-	want := map[string]int{"go": 2, "is": 2, "fun": 1, "and": 1, "fast": 1}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %v, want %v", got, want)
-	}
-	if got := WordCount("   "); len(got) != 0 {
-		t.Errorf("blank input: got %v, want an empty map", got)
-	}
+    got := WordCount("Go is fun  and go\\tis FAST")
+    want := map[string]int{"go": 2, "is": 2, "fun": 1, "and": 1, "fast": 1}
+    if !reflect.DeepEqual(got, want) {
+        t.Errorf("got %v, want %v", got, want)
+    }
+    if got := WordCount("   "); len(got) != 0 {
+        t.Errorf("blank input: got %v, want an empty map", got)
+    }
 }
 '''),
     _go("go-max-subarray", "medium", "MaxSubarray", '''
@@ -755,28 +755,28 @@ package solution
 import "testing"
 
 func TestMaxSubarray(t *testing.T) {
-	cases := []struct {
-		in   []int
-		want int
-	}{
-		{[]int{-2, 1, -3, 4, -1, 2, 1, -5, 4}, 6},
-		{[]int{}, 0},
-		{[]int{-3, -1, -2}, -1},
-		{[]int{5}, 5},
-		{[]int{1, 2, 3}, 6},
-	}
-	for _, c := range cases {
-		if got := MaxSubarray(c.in); got != c.want {
-			t.Errorf("MaxSubarray(%v) = %d, want %d", c.in, got, c.want)
-		}
-	}
+    cases := []struct {
+        in   []int
+        want int
+    }{
+        {[]int{-2, 1, -3, 4, -1, 2, 1, -5, 4}, 6},
+        {[]int{}, 0},
+        {[]int{-3, -1, -2}, -1},
+        {[]int{5}, 5},
+        {[]int{1, 2, 3}, 6},
+    }
+    for _, c := range cases {
+        if got := MaxSubarray(c.in); got != c.want {
+            t.Errorf("MaxSubarray(%v) = %d, want %d", c.in, got, c.want)
+        }
+    }
 }
 '''),
     _go("go-safe-counter", "hard", "Counter", '''
 // Counter counts events by key and is safe for use by many goroutines at once.
 // The zero value is not usable; create one with NewCounter.
 type Counter struct {
-	// your fields
+    // your fields
 }
 
 // NewCounter returns an empty Counter.
@@ -791,29 +791,29 @@ func (c *Counter) Value(key string) int
 package solution
 
 import (
-	"sync"
-	"testing"
+    "sync"
+    "testing"
 )
 
 func TestCounter(t *testing.T) {
-	c := NewCounter()
-	var wg sync.WaitGroup
-	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := 0; j < 1000; j++ {
-				c.Inc("hits")
-			}
-		}()
-	}
-	wg.Wait()
-	if got := c.Value("hits"); got != 50000 {
-		t.Errorf("Value(hits) = %d, want 50000", got)
-	}
-	if got := c.Value("misses"); got != 0 {
-		t.Errorf("Value(misses) = %d, want 0", got)
-	}
+    c := NewCounter()
+    var wg sync.WaitGroup
+    for i := 0; i < 50; i++ {
+        wg.Add(1)
+        go func() {
+            defer wg.Done()
+            for j := 0; j < 1000; j++ {
+                c.Inc("hits")
+            }
+        }()
+    }
+    wg.Wait()
+    if got := c.Value("hits"); got != 50000 {
+        t.Errorf("Value(hits) = %d, want 50000", got)
+    }
+    if got := c.Value("misses"); got != 0 {
+        t.Errorf("Value(misses) = %d, want 0", got)
+    }
 }
 '''),
 ]

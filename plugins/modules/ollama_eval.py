@@ -460,7 +460,7 @@ def main():
         python_interpreter=dict(type="path"),
         go_binary=dict(type="path"),
         go_build_timeout=dict(type="int", default=120),
-        min_pass_rate=dict(type="float"),
+        min_pass_rate=dict(type="float", no_log=False),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     params = module.params

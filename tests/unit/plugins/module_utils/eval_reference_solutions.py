@@ -396,76 +396,76 @@ def spiral(matrix):
 GO = {
     "go-reverse": '''
 func Reverse(s string) string {
-	r := []rune(s)
-	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
-		r[i], r[j] = r[j], r[i]
-	}
-	return string(r)
+    r := []rune(s)
+    for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+        r[i], r[j] = r[j], r[i]
+    }
+    return string(r)
 }
 ''',
     "go-is-prime": '''
 func IsPrime(n int) bool {
-	if n < 2 {
-		return false
-	}
-	for d := 2; d*d <= n; d++ {
-		if n%d == 0 {
-			return false
-		}
-	}
-	return true
+    if n < 2 {
+        return false
+    }
+    for d := 2; d*d <= n; d++ {
+        if n%d == 0 {
+            return false
+        }
+    }
+    return true
 }
 ''',
     "go-word-count": '''
 import "strings"
 
 func WordCount(s string) map[string]int {
-	counts := map[string]int{}
-	for _, word := range strings.Fields(s) {
-		counts[strings.ToLower(word)]++
-	}
-	return counts
+    counts := map[string]int{}
+    for _, word := range strings.Fields(s) {
+        counts[strings.ToLower(word)]++
+    }
+    return counts
 }
 ''',
     "go-max-subarray": '''
 func MaxSubarray(nums []int) int {
-	if len(nums) == 0 {
-		return 0
-	}
-	best, current := nums[0], nums[0]
-	for _, n := range nums[1:] {
-		if current < 0 {
-			current = n
-		} else {
-			current += n
-		}
-		if current > best {
-			best = current
-		}
-	}
-	return best
+    if len(nums) == 0 {
+        return 0
+    }
+    best, current := nums[0], nums[0]
+    for _, n := range nums[1:] {
+        if current < 0 {
+            current = n
+        } else {
+            current += n
+        }
+        if current > best {
+            best = current
+        }
+    }
+    return best
 }
 ''',
     "go-safe-counter": '''
 import "sync"
 
 type Counter struct {
-	mu     sync.Mutex
-	counts map[string]int
+    mu     sync.Mutex
+    counts map[string]int
 }
 
 func NewCounter() *Counter { return &Counter{counts: map[string]int{}} }
 
 func (c *Counter) Inc(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.counts[key]++
+    c.mu.Lock()
+    defer c.mu.Unlock()
+    c.counts[key]++
 }
 
 func (c *Counter) Value(key string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.counts[key]
+    c.mu.Lock()
+    defer c.mu.Unlock()
+    return c.counts[key]
 }
 ''',
 }
