@@ -135,7 +135,7 @@ def _tail(path):
 
 
 def _kill_tree(process):
-    for target in (lambda: os.killpg(process.pid, signal.SIGKILL), lambda: process.kill()):
+    for target in (lambda: os.killpg(process.pid, signal.SIGKILL), process.kill):
         try:
             target()
         except OSError:
