@@ -9,6 +9,7 @@ import threading
 import time
 
 from . import gguf
+from .answers import Answers
 from .create import Creator
 from .faults import Faults
 from .generate import GenerateApi
@@ -40,12 +41,14 @@ class Emulator:
     tokens_per_second: float, or a dict model name -> rate ("*" = default for others).
     gpu_fraction: share of a loaded model's size reported as size_vram by /api/ps.
     start_delay: seconds before the listening socket opens (clients get connection refused).
+    answers: scripted replies, a list of {"match": text in the prompt, "answer": reply} (see answers.py).
     """
 
     def __init__(self, models_dir, registry_dir=None, version="0.32.15", tokens_per_second=60.0,
                  prompt_tokens_per_second=600.0, load_seconds=0.2, warm_load_seconds=0.001,
                  gpu_fraction=1.0, keep_alive="5m", num_ctx=4096, registry_offline=False,
-                 resolver="127.0.0.53", host="127.0.0.1", port=0, start_delay=0.0, log_file=None):
+                 resolver="127.0.0.53", host="127.0.0.1", port=0, start_delay=0.0, log_file=None,
+                 answers=None):
         self.models_dir = os.path.abspath(models_dir)
         self.registry_dir = os.path.abspath(registry_dir) if registry_dir else None
         self.version = version
@@ -65,6 +68,7 @@ class Emulator:
         self.registry = Registry(self.registry_dir, registry_offline, resolver)
         self.lock = threading.RLock()
         self.faults = Faults()
+        self.answers = Answers(answers)
         self.request_log = []
         self._log_lock = threading.Lock()
         self.models_api = ModelsApi(self)
@@ -168,7 +172,8 @@ class Emulator:
 
     # ------------------------------------------------------------ control routes
     def control(self, method, route, body):
-        """POST /__emulator/faults {...}, /__emulator/clear, /__emulator/restart; GET /__emulator/log."""
+        """POST /__emulator/faults {...}, /__emulator/answers [...], /__emulator/clear, /__emulator/restart;
+        GET /__emulator/log."""
         if method == "GET" and route == "log":
             with self._log_lock:
                 return json_response(200, list(self.request_log))
@@ -177,8 +182,14 @@ class Emulator:
         body = body or {}
         if route == "faults":
             self.faults.configure(body)
+        elif route == "answers":
+            try:
+                self.answers.set(body)
+            except ValueError as exc:
+                return error_response(400, str(exc))
         elif route == "clear":
             self.faults.clear()
+            self.answers.clear()
             self.clear_log()
         elif route == "restart":
             delay = float(body.get("delay", 0))
