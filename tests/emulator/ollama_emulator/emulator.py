@@ -15,6 +15,7 @@ from .faults import Faults
 from .generate import GenerateApi
 from .models_api import ModelsApi
 from .names import parse_name
+from .openai_api import OpenAIApi
 from .pull import Registry
 from .responses import error_response, json_response
 from .runner import Runner
@@ -42,13 +43,15 @@ class Emulator:
     gpu_fraction: share of a loaded model's size reported as size_vram by /api/ps.
     start_delay: seconds before the listening socket opens (clients get connection refused).
     answers: scripted replies, a list of {"match": text in the prompt, "answer": reply} (see answers.py).
+    pull_bytes_per_second: download speed of /api/pull from the fake registry (None: unpaced).
+    blob_bytes_per_second: speed at which POST /api/blobs reads an upload (None: unpaced).
     """
 
     def __init__(self, models_dir, registry_dir=None, version="0.32.15", tokens_per_second=60.0,
                  prompt_tokens_per_second=600.0, load_seconds=0.2, warm_load_seconds=0.001,
                  gpu_fraction=1.0, keep_alive="5m", num_ctx=4096, registry_offline=False,
                  resolver="127.0.0.53", host="127.0.0.1", port=0, start_delay=0.0, log_file=None,
-                 answers=None):
+                 answers=None, pull_bytes_per_second=None, blob_bytes_per_second=None):
         self.models_dir = os.path.abspath(models_dir)
         self.registry_dir = os.path.abspath(registry_dir) if registry_dir else None
         self.version = version
@@ -62,6 +65,8 @@ class Emulator:
         self.host = host
         self.port = port
         self.start_delay = start_delay
+        self.pull_bytes_per_second = pull_bytes_per_second
+        self.blob_bytes_per_second = blob_bytes_per_second
         self.log_file = log_file if log_file is not None else os.environ.get("OLLAMA_EMULATOR_LOG")
         os.makedirs(self.models_dir, exist_ok=True)
         self.store = Store(self.models_dir)
@@ -73,6 +78,7 @@ class Emulator:
         self._log_lock = threading.Lock()
         self.models_api = ModelsApi(self)
         self.generate_api = GenerateApi(self)
+        self.openai_api = OpenAIApi(self)
         self.runner = Runner(self)
         self.routes = self._routes()
         self._server = None
@@ -95,6 +101,8 @@ class Emulator:
         routes[("POST", "/api/generate")] = (self.generate_api.generate, True)
         routes[("POST", "/api/chat")] = (self.generate_api.chat, True)
         routes[("GET", "/api/ps")] = (self.generate_api.ps, False)
+        routes[("GET", "/v1/models")] = (self.openai_api.models, False)
+        routes[("POST", "/v1/chat/completions")] = (self.openai_api.chat_completions, "raw")
         return routes
 
     def version_at_least(self, text):
@@ -196,7 +204,8 @@ class Emulator:
             threading.Thread(target=self.restart, args=(delay,), daemon=True).start()
         elif route == "config":
             for key in ("tokens_per_second", "prompt_tokens_per_second", "load_seconds",
-                        "warm_load_seconds", "gpu_fraction", "keep_alive", "num_ctx"):
+                        "warm_load_seconds", "gpu_fraction", "keep_alive", "num_ctx", "pull_bytes_per_second",
+                        "blob_bytes_per_second"):
                 if key in body:
                     setattr(self, key, body[key])
         else:

@@ -131,6 +131,8 @@ class Handler(BaseHTTPRequestHandler):
         if route is None:
             return text_response(404, "404 page not found", NOT_FOUND_TEXT)
         handler, needs_body = route
+        if needs_body == "raw":
+            return handler(raw)
         return handler(parse_json_body(raw)) if needs_body else handler({})
 
     def _host_check(self, emu, method, path):
@@ -195,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
                 if limit is not None and sent >= limit:
                     self._drop_connection()
                     return
-                line = (gojson.dumps(item) + "\n").encode("utf-8")
+                line = item if isinstance(item, bytes) else (gojson.dumps(item) + "\n").encode("utf-8")
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                 self.wfile.flush()
                 sent += 1
