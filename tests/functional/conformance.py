@@ -39,14 +39,12 @@ FIXED = [
     "bad JSON: the error was Python's text, not encoding/json's ('invalid character ... looking for beginning of "
     "object key string', 'unexpected EOF'); trailing data after the JSON value is ignored as gin does",
     "unknown route: Content-Type 'text/plain; charset=utf-8' instead of gin's 'text/plain'",
+    "Host check (allowedHostsMiddleware): a foreign Host got the normal answer instead of 403 with an empty body",
 ]
 
 # Differences between the real server and the emulator that stay, with the reason. A key matches every difference
 # line that starts with it ("step: where"). An entry that no longer matches anything fails the test: drop it.
-ALLOWED = {
-    "host_foreign: ": "Host check implemented on branch issue-14a (allowedHostsMiddleware: 403 with an empty body "
-                      "for a Host that is not a loopback, private or .localhost name)",
-}
+ALLOWED = {}
 
 
 def _step(name, method, path, body=None, raw=None, host=None, upload=False):
