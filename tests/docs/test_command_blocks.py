@@ -61,6 +61,29 @@ RUNS_HERE = {
 WSL2 = 'needs WSL2 (no Windows here); molecule scenarios wsl2_host and wsl2_site simulate it'
 NO_OLLAMA = 'needs the ollama binary and a service (none here: the tests run the emulator in containers)'
 CANNOT_RUN_HERE = {
+    'export OPENAI_API_BASE=http://127.0.0.1:11434/v1': 'sets a variable for Aider, which is not installed here',
+    'export OPENAI_API_KEY=ollama': 'sets a variable for Aider, which is not installed here',
+    'aider --model openai/my-coder': 'Aider is not installed here; the OpenAI API it uses is checked by verify '
+                                     '(tests/functional/test_models_and_verify_playbooks.py)',
+    'docker run -d --network=host -v open-webui:/app/backend/data -e OLLAMA_BASE_URL=http://127.0.0.1:11434 '
+    '--name open-webui --restart always ghcr.io/open-webui/open-webui:main': 'pulls an image from ghcr.io (no registry here)',
+    'docker run -d --network=host -v open-webui:/app/backend/data -e OPENAI_API_BASE_URL=http://127.0.0.1:11434/v1 '
+    '-e OPENAI_API_KEY=ollama -e ENABLE_OLLAMA_API=false --name open-webui --restart always '
+    'ghcr.io/open-webui/open-webui:main': 'pulls an image from ghcr.io (no registry here)',
+    'curl -s http://127.0.0.1:11434/v1/models': 'needs Ollama with my-coder on port 11434; '
+                                                'tests/functional/test_emulator_openai.py sends the same request',
+    'curl -s http://127.0.0.1:11434/v1/chat/completions -H \'Content-Type: application/json\' -d \'{"model": '
+    '"my-coder", "stream": false, "max_tokens": 32, "messages": [{"role": "user", "content": "Write a Go function '
+    'that reverses a string."}]}\'': 'needs Ollama with my-coder on port 11434; '
+                                      'tests/functional/test_emulator_openai.py sends the same request',
+    'make provision ARGS="-e ollama_deployment=docker -e ollama_docker_stop_native=true"':
+        'changes this machine (installs Docker); molecule scenario site_docker runs the same switch through site.yml',
+    'make provision ARGS="-e ollama_deployment=native -e ollama_native_stop_docker=true"':
+        'changes this machine (installs Ollama as a service); molecule scenario site_docker runs the same switch',
+    'ansible-playbook -i inventories/localhost playbooks/eval.yml -e \'{"eval_allow_code_execution": true, '
+    '"eval_models": ["my-coder", "qwen2.5-coder:7b", "qwen2.5-coder:14b"]}\'':
+        'needs Ollama with those models (the network); tests/functional/test_eval_playbook.py runs eval.yml '
+        'against the emulator',
     'make provision': 'changes this machine (installs Ollama as a service); molecule scenario site runs site.yml',
     'make test': 'the whole test suite, which runs this test',
     'make provision ARGS="-e ollama_deployment=docker"':
