@@ -74,8 +74,8 @@ CANNOT_RUN_HERE = {
                                                 'tests/functional/test_emulator_openai.py sends the same request',
     'curl -s http://127.0.0.1:11434/v1/chat/completions -H \'Content-Type: application/json\' -d \'{"model": '
     '"my-coder", "stream": false, "max_tokens": 32, "messages": [{"role": "user", "content": "Write a Go function '
-    'that reverses a string."}]}\'': 'needs Ollama with my-coder on port 11434; '
-                                      'tests/functional/test_emulator_openai.py sends the same request',
+    'that reverses a string."}]}\'':
+        'needs Ollama with my-coder on port 11434; tests/functional/test_emulator_openai.py sends the same request',
     'make provision ARGS="-e ollama_deployment=docker -e ollama_docker_stop_native=true"':
         'changes this machine (installs Docker); molecule scenario site_docker runs the same switch through site.yml',
     'make provision ARGS="-e ollama_deployment=native -e ollama_native_stop_docker=true"':

@@ -98,6 +98,8 @@ def test_custom_model_refuses_a_system_prompt_that_injects_instructions(served):
     assert 'custom_model_models entry my-coder: SYSTEM contains """, which ends a quoted Modelfile value early' in output
     assert [call for call in served.request_log if call["method"] in ("POST", "DELETE")] == []
     assert "my-coder:latest" not in [model["name"] for model in http(served.url, "GET", "/api/tags").json()["models"]]
+
+
 def test_verify_prints_the_client_settings_after_the_summary(served):
     assert run_playbook(os.path.join(PLAYBOOKS, "models.yml"), listen(served))[0] == 0
     served.clear_log()

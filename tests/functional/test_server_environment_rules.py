@@ -115,4 +115,3 @@ def test_compose_reserves_the_gpu_and_brackets_ipv6(tmp_path):
     assert service["environment"]["OLLAMA_HOST"] == "[::1]:11571"
     assert service["deploy"]["resources"]["reservations"]["devices"] == [
         {"driver": "nvidia", "count": "all", "capabilities": ["gpu"]}]
-
