@@ -11,7 +11,7 @@ import socket
 
 import pytest
 
-from emulator_support import EMULATOR_DIR  # noqa: F401  (puts the emulator on sys.path)
+import emulator_support  # noqa: F401  pylint: disable=unused-import  (puts the emulator on sys.path)
 from ollama_emulator import hostcheck
 
 # Measured on the real 0.32.15 server listening on 127.0.0.1.
