@@ -11,7 +11,8 @@ import socket
 
 import pytest
 
-import emulator_support  # noqa: F401  pylint: disable=unused-import  (puts the emulator on sys.path)
+# Imported for its side effect: it puts the emulator on sys.path.
+import emulator_support  # noqa: F401  pylint: disable=unused-import
 from ollama_emulator import hostcheck
 
 # Measured on the real 0.32.15 server listening on 127.0.0.1.
