@@ -45,9 +45,8 @@ def real_gguf_path():
     return path
 
 
-@pytest.fixture(scope="session")
-def real_ollama():
-    """A real `ollama serve` of 0.32.15 from the archive: .url, .host, .models_dir, .home, .pid."""
+def _started_real_ollama():
+    """Starts a real server from the archive, yields it and stops it by PID, also on failure; skips without the archive."""
     reason = missing_archive_reason()
     if reason:
         pytest.skip(reason)
@@ -57,20 +56,18 @@ def real_ollama():
         yield server
     finally:
         server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def real_ollama():
+    """A real `ollama serve` of 0.32.15 from the archive: .url, .host, .models_dir, .home, .pid."""
+    yield from _started_real_ollama()
 
 
 @pytest.fixture
 def fresh_real_ollama():
     """A real server of its own with an empty store (for tests that need to see the first upload)."""
-    reason = missing_archive_reason()
-    if reason:
-        pytest.skip(reason)
-    server = RealOllama()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.cleanup()
+    yield from _started_real_ollama()
 
 
 @pytest.fixture(scope="session")
