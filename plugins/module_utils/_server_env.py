@@ -47,6 +47,15 @@ def environment_errors(environment, option):
     return errors
 
 
+def compose_environment(environment):
+    """The environment as a Compose file's ``environment`` mapping: values as text, each ``$`` doubled.
+
+    Compose interpolates ``$NAME`` and ``${NAME}`` in every string of the file; ``$$`` is its only escape for a literal
+    dollar sign, so a value reaches the container exactly as written.
+    """
+    return dict((name, value_text(value).replace("$", "$$")) for name, value in environment.items())
+
+
 def split_origins(value):
     """OLLAMA_ORIGINS is a comma-separated list (envconfig.AllowedOrigins)."""
     return [part.strip() for part in value_text(value).split(",") if part.strip()]

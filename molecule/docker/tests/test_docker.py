@@ -102,6 +102,21 @@ def test_container_healthy_with_volume_on_the_host_network(host):
     assert env["OLLAMA_KV_CACHE_TYPE"] == "q8_0"
 
 
+SECRET = 'hf-t0k$en "quoted" ${HOME} \\end'
+
+
+def test_secret_environment_only_in_the_0600_override(host):
+    """ollama_docker_secret_environment reaches the container as written, from a root-only override file."""
+    override = host.file("/opt/ollama-docker/docker-compose.override.yml")
+    assert (override.user, override.group, override.mode) == ("root", "root", 0o600)
+    assert yaml.safe_load(override.content_string)["services"]["ollama"]["environment"] == {
+        "HF_TOKEN": SECRET.replace("$", "$$")}
+    assert "hf-t0k" not in host.file("/opt/ollama-docker/docker-compose.yml").content_string
+    info = json.loads(host.check_output("docker inspect ollama"))[0]
+    env = dict(item.split("=", 1) for item in info["Config"]["Env"])
+    assert env["HF_TOKEN"] == SECRET
+
+
 def request(host, path, host_header=None):
     """(status, body) of a GET on 127.0.0.1:11434 from inside the platform, with an optional Host header."""
     code = ("import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', 11434, timeout=10); "

@@ -6,7 +6,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._server_env import (
-    environment_errors, origin_is_local, remote_origins,
+    compose_environment, environment_errors, origin_is_local, remote_origins,
 )
 
 
@@ -25,6 +25,16 @@ def test_invalid_names(name):
 def test_invalid_values(value, words):
     assert environment_errors({"A": value}, "opt") == ["opt: the value of A contains %s; environment values must be "
                                                        "a single line" % words]
+
+
+def test_secret_values_are_never_echoed():
+    errors = environment_errors({"TOKEN": "s3cr3t\nprivileged: true"}, "opt")
+    assert errors and not any("s3cr3t" in error for error in errors)
+
+
+def test_compose_environment_doubles_every_dollar_and_writes_text():
+    assert compose_environment({"P": "pa$word ${HOME} $$", "B": True, "F": False, "N": None, "I": 3}) == {
+        "P": "pa$$word $${HOME} $$$$", "B": "1", "F": "0", "N": "", "I": "3"}
 
 
 def test_not_a_dict():
