@@ -35,9 +35,9 @@ vram = load_planner()
 MIB = vram.MIB
 GIB = vram.GIB
 
-# qwen2.5-coder Q4_K_M, architecture from shared/reference/gpu-vram-benchmark.md 3.2 (the 7b row is real GGUF
-# metadata; 1.5b/3b/14b come from the model cards). Weights on the GPU from 3.4: 7b measured (CUDA0 model buffer on an
-# RTX 3060), the others computed from file sizes (1.5b and 3b tie their embeddings, so the whole file is on the GPU).
+# qwen2.5-coder Q4_K_M, architecture from the models' GGUF metadata (ollama.com/library/qwen2.5-coder; the 7b row is
+# real GGUF metadata; 1.5b/3b/14b come from the model cards). Weights on the GPU: 7b measured (CUDA0 model buffer in
+# an Ollama server log on an RTX 3060), the others computed from file sizes (1.5b and 3b tie their embeddings, so the whole file is on the GPU).
 MODELS = (
     ('qwen2.5-coder:1.5b', {'block_count': 28, 'head_count': 12, 'head_count_kv': 2, 'embedding_length': 1536,
                             'context_length': 32768, 'vocab_size': 151936}, 940 * MIB),

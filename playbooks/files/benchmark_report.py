@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Turn the benchmark.json that playbooks/benchmark.yml writes into benchmark.md and benchmark.png.
 
-Runs on the controller with the Python that runs ansible-playbook (matplotlib needed for the chart).
-Prints one JSON object: the files written and the regressions found against --compare-to.
+Runs on the controller with the Python that runs ansible-playbook (matplotlib, from requirements/controller.txt,
+draws the chart; without it benchmark.md is still written and a warning names the missing package).
+Prints one JSON object: the files written, the regressions found against --compare-to and any warnings.
 
     benchmark_report.py --input DIR/benchmark.json --outdir DIR [--compare-to OLD/benchmark.json]
                         [--tolerance 10]
@@ -47,10 +48,13 @@ def row_of(host, outcome):
     roofline = outcome.get("roofline") or {}
     problems = (outcome.get("thresholds") or {}).get("problems") or []
     measured = generation.get("median") is not None
+    on_cpu_only = gpu.get("gpu_percent") == 0
     if not measured:
         status = "error: %s" % (outcome.get("msg") or "no measurement")
     elif problems:
         status = "FAILED: %s" % "; ".join(problems)
+    elif on_cpu_only:
+        status = "ok, on the CPU"
     elif gpu.get("gpu_percent") is not None and gpu["gpu_percent"] < 100:
         status = "ok, but partly on the CPU"
     else:
@@ -68,8 +72,9 @@ def row_of(host, outcome):
         "ttft_median": (summary.get("ttft_ms") or {}).get("median"),
         "gpu_percent": gpu.get("gpu_percent"),
         "processor": gpu.get("processor"),
-        "ceiling": roofline.get("ceiling_tokens_per_second"),
-        "efficiency": roofline.get("efficiency_percent"),
+        # A GPU-bandwidth ceiling says nothing about a model no GPU served.
+        "ceiling": None if on_cpu_only else roofline.get("ceiling_tokens_per_second"),
+        "efficiency": None if on_cpu_only else roofline.get("efficiency_percent"),
         "status": status,
     }
 
@@ -208,6 +213,14 @@ def bar_label(row):
     return "\n".join(lines)
 
 
+def chart_warning(error):
+    """Why the chart was not drawn, naming the missing package and where it comes from."""
+    package = getattr(error, "name", None) or "matplotlib"
+    return ("benchmark.png not drawn: the Python package %s is missing from %s (%s). benchmark.md and benchmark.json "
+            "are complete. Install it with: %s -m pip install -r requirements/controller.txt"
+            % (package, sys.executable, error, sys.executable))
+
+
 def chart(table, path, title):
     import matplotlib
     matplotlib.use("Agg")
@@ -282,11 +295,16 @@ def main(argv=None):
     with open(md_path, "w") as handle:
         handle.write(markdown(report, table, changes, args.compare_to, args.tolerance))
     settings = report.get("settings") or {}
-    chart(table, png_path, "Ollama generation speed per host and model (median of %s runs)\n%s"
-          % (settings.get("runs", "?"), report.get("generated_at", "")))
+    warnings = []
+    try:
+        chart(table, png_path, "Ollama generation speed per host and model (median of %s runs)\n%s"
+              % (settings.get("runs", "?"), report.get("generated_at", "")))
+    except ImportError as error:
+        warnings.append(chart_warning(error))
+        png_path = None
     regressions = [change for change in changes if change["regression"]]
-    json.dump({"markdown": md_path, "png": png_path, "changes": changes, "regressions": regressions},
-              sys.stdout)
+    json.dump({"markdown": md_path, "png": png_path, "changes": changes, "regressions": regressions,
+               "warnings": warnings}, sys.stdout)
     sys.stdout.write("\n")
     return 0
 

@@ -21,12 +21,14 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
 
 
 class TimedGeneration:
-    """The final ``done`` object of a generation and the client-side seconds to its first content."""
+    """The final ``done`` object of a generation, the client-side seconds to its first content and the answer
+    text (``response`` or ``message.content`` of all chunks, thinking left out)."""
 
-    def __init__(self, final, first_content_seconds, wall_seconds):
+    def __init__(self, final, first_content_seconds, wall_seconds, text=""):
         self.final = final
         self.first_content_seconds = first_content_seconds
         self.wall_seconds = wall_seconds
+        self.text = text
 
 
 def chunk_text(event):
@@ -34,6 +36,12 @@ def chunk_text(event):
     message = event.get("message") or {}
     return (event.get("response") or message.get("content") or event.get("thinking")
             or message.get("thinking") or "")
+
+
+def answer_text(event):
+    """The answer text a stream chunk carries (generate ``response`` or chat ``message.content``), no thinking."""
+    message = event.get("message") or {}
+    return event.get("response") or message.get("content") or ""
 
 
 def timed_generation(client, path, body, clock=time.monotonic):
@@ -44,6 +52,7 @@ def timed_generation(client, path, body, clock=time.monotonic):
     response = client.open("POST", path, data=payload, headers={"Content-Type": "application/json"})
     first_content = None
     final = None
+    pieces = []
     try:
         for line in response:
             event = parse_stream_line(url, path, response.status, line)
@@ -51,6 +60,7 @@ def timed_generation(client, path, body, clock=time.monotonic):
                 continue
             if first_content is None and chunk_text(event):
                 first_content = clock() - started
+            pieces.append(answer_text(event))
             if event.get("done"):
                 final = event
     except (HTTPException, OSError) as exc:
@@ -62,4 +72,4 @@ def timed_generation(client, path, body, clock=time.monotonic):
         raise OllamaError("POST", url, status=response.status,
                           reason="the stream ended without a final {\"done\": true} object",
                           hint="see the server log (`journalctl -u ollama` or `docker logs ollama`)")
-    return TimedGeneration(final, first_content, clock() - started)
+    return TimedGeneration(final, first_content, clock() - started, "".join(pieces))

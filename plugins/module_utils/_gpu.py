@@ -17,6 +17,7 @@ import ctypes
 import glob
 import os
 import re
+import subprocess
 
 # Where the Windows NVIDIA driver injects libnvidia-ml.so.1 and nvidia-smi into a WSL2 distribution.
 # Not on root's PATH (sudo's secure_path), so both readers look here explicitly.
@@ -53,6 +54,41 @@ DEVICE_KEYS = (
 
 class GpuSourceUnavailable(Exception):
     """A reader cannot produce facts on this host (no library, no driver, no binary, command failed)."""
+
+
+class GpuProbeTimeout(Exception):
+    """nvidia-smi did not answer in time: the driver hangs. Not a "no GPU" answer, so it is not swallowed."""
+
+
+# Seconds nvidia-smi may take before the driver counts as hung (a healthy one answers in well under a second;
+# the first call after boot with persistence mode off can take a few seconds).
+NVIDIA_SMI_TIMEOUT = 30
+
+
+def command_runner(timeout, environ_update=None):
+    """A run_command(args) -> (rc, stdout, stderr) that gives up after timeout seconds, raising GpuProbeTimeout.
+
+    AnsibleModule.run_command has no timeout. The child is killed on timeout but not waited for: a process stuck
+    in the kernel (a hung driver) cannot die until the kernel lets it, and the module must still answer."""
+    env = dict(os.environ)
+    env.update(environ_update or {})
+
+    def run(args):
+        try:
+            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=env, universal_newlines=True)
+        except OSError as exc:
+            return 127, '', str(exc)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise GpuProbeTimeout(
+                '%s did not answer within %s s; the NVIDIA driver seems hung. Look at `dmesg` for NVRM/Xid errors '
+                'and reboot the machine (on WSL2: wsl.exe --shutdown, or update the Windows NVIDIA driver), then '
+                'run again.' % (' '.join(args), timeout))
+        return proc.returncode, out, err
+    return run
 
 
 def is_wsl2(osrelease_path='/proc/sys/kernel/osrelease', binfmt_dir='/proc/sys/fs/binfmt_misc', environ=None):
@@ -326,10 +362,11 @@ def import_pynvml():
     return pynvml
 
 
-def gather_host_gpu_facts(module):
-    """GPU facts of the host an AnsibleModule runs on: NVML when pynvml loads, else nvidia-smi in the C locale."""
-    module.run_command_environ_update = dict(LANGUAGE='C', LC_ALL='C')
-    return gather_gpu_facts(pynvml=import_pynvml(), run_command=module.run_command,
+def gather_host_gpu_facts(module, timeout=NVIDIA_SMI_TIMEOUT):
+    """GPU facts of the host an AnsibleModule runs on: NVML when pynvml loads, else nvidia-smi in the C locale,
+    given timeout seconds per call (GpuProbeTimeout when it hangs)."""
+    run_command = command_runner(timeout, dict(LANGUAGE='C', LC_ALL='C'))
+    return gather_gpu_facts(pynvml=import_pynvml(), run_command=run_command,
                             get_bin_path=module.get_bin_path, wsl2=is_wsl2(), wsl_lib_dir=WSL_LIB_DIR)
 
 

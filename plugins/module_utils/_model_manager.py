@@ -296,7 +296,10 @@ def legacy_create_request(name, spec):
     if spec.get("gguf"):
         renderable["from"] = "@sha256:%s" % spec["gguf_digest"]
     renderable["adapters"] = ["@sha256:%s" % digest for digest in spec["adapter_digests"]]
-    request = {"model": name, "modelfile": render_modelfile(renderable)}
+    try:
+        request = {"model": name, "modelfile": render_modelfile(renderable, strict=True)}
+    except ModelfileError as exc:
+        raise ModelSpecError("this server (before 0.5.5) only takes a Modelfile text, and %s" % exc)
     if spec.get("quantize"):
         request["quantize"] = spec["quantize"]
     return request

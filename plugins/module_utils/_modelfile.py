@@ -210,6 +210,7 @@ def parse_modelfile(text):
     if not isinstance(text, str):
         raise ModelfileError("the Modelfile must be text")
     spec = empty_spec()
+    spec["from_line"] = None
     reader = _Reader(text)
     while True:
         reader.skip_blank(newlines=True)
@@ -223,6 +224,7 @@ def parse_modelfile(text):
         _parse_instruction(reader, keyword, line, spec)
     if not spec["from"]:
         raise ModelfileError("no FROM line; a Modelfile needs 'FROM <model name or GGUF file path>'")
+    del spec["from_line"]
     return spec
 
 
@@ -240,7 +242,13 @@ def _parse_instruction(reader, keyword, line, spec):
     else:
         value = reader.value(upper, line)
         if upper == "FROM":
+            if spec["from"] is not None:
+                raise ModelfileError("a second FROM (%s) after FROM %s on line %d; a Modelfile has exactly one FROM "
+                                     "(a quoted SYSTEM, TEMPLATE, LICENSE or MESSAGE value that contains \"\"\" "
+                                     "ends early and turns its remaining lines into instructions)"
+                                     % (value, spec["from"], spec["from_line"]), line)
             spec["from"] = value
+            spec["from_line"] = line
         elif upper == "ADAPTER":
             spec["adapters"].append(value)
         elif upper == "LICENSE":
@@ -276,8 +284,66 @@ def _parse_message(reader, line, spec):
 
 # ---------------------------------------------------------------- renderer
 
-def quote(value):
-    """Quote a Modelfile value only when it needs it (as ollama's parser.quote does)."""
+TRIPLE_QUOTE = '"""'
+
+
+def triple_quote_error(keyword, value):
+    """The message refusing a text value that holds \"\"\" (it would end a quoted Modelfile value), else None."""
+    if isinstance(value, str) and TRIPLE_QUOTE in value:
+        return ('%s contains """, which ends a quoted Modelfile value early: the text after it would be read as '
+                'Modelfile instructions (FROM, PARAMETER, ...). Remove the """ from the %s text'
+                % (keyword, keyword))
+    return None
+
+
+def _is_number(value):
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and value == value.strip() and "\n" not in value
+
+
+def modelfile_variable_errors(values):
+    """Messages for template variables that would not stay inside their place in a Modelfile template.
+
+    ``values``: a dict of Modelfile fields as a template inserts them (from, system, template, license, messages,
+    stop and numeric PARAMETER names). A SYSTEM/TEMPLATE/LICENSE/MESSAGE text with \"\"\", a stop string with ",
+    a FROM that is not one word and a number that is not a number could each add instructions of their own.
+    """
+    errors = []
+    texts = [("SYSTEM", values.get("system")), ("TEMPLATE", values.get("template"))]
+    license_value = values.get("license")
+    texts += [("LICENSE", item) for item in (license_value if isinstance(license_value, list) else [license_value])]
+    texts += [("MESSAGE", (message or {}).get("content") if isinstance(message, dict) else message)
+              for message in values.get("messages") or []]
+    errors += [error for error in (triple_quote_error(keyword, text) for keyword, text in texts) if error]
+    stops = values.get("stop")
+    for stop in stops if isinstance(stops, list) else ([] if stops is None else [stops]):
+        if '"' in "%s" % (stop,):
+            errors.append('stop %r contains ", which ends its quoted PARAMETER stop value early; remove it' % (stop,))
+    source = values.get("from")
+    if source is not None and (not isinstance(source, str) or not source or len(source.split()) != 1
+                               or source != source.strip()):
+        errors.append("from %r must be one model name or file path, without spaces or line breaks" % (source,))
+    for name in sorted(INT_PARAMETERS | FLOAT_PARAMETERS):
+        if name in values and values[name] is not None and not _is_number(values[name]):
+            errors.append("%s %r is not a number" % (name, values[name]))
+    return errors
+
+
+def quote(value, keyword=None):
+    """Quote a Modelfile value only when it needs it (as ollama's parser.quote does).
+
+    With ``keyword`` a value that cannot be quoted safely (it holds \"\"\") raises ModelfileError naming it;
+    without, it is rendered as is (for --diff output, which is never parsed).
+    """
+    if keyword is not None and triple_quote_error(keyword, value):
+        raise ModelfileError(triple_quote_error(keyword, value))
     if value == "" or "\n" in value or value != value.strip() or value.startswith('"'):
         return '"""%s"""' % value if '"' in value else '"%s"' % value
     return value
@@ -293,24 +359,30 @@ def format_parameter(value):
     return quote(value)
 
 
-def render_modelfile(spec, header=None):
-    """Render a spec (or a model state of the same shape) as Modelfile text; stable order for diffs."""
-    lines = ["# %s" % text for text in (header or [])]
+def render_modelfile(spec, header=None, strict=False):
+    """Render a spec (or a model state of the same shape) as Modelfile text; stable order for diffs.
+
+    strict: for text a server will parse; refuse (ModelfileError) values that cannot be quoted safely.
+    """
+    def text(keyword, value):
+        return quote(value, keyword if strict else None)
+
+    lines = ["# %s" % line for line in (header or [])]
     if spec.get("from"):
         lines.append("FROM %s" % spec["from"])
     lines.extend("ADAPTER %s" % adapter for adapter in spec.get("adapters") or [])
     if spec.get("quantize"):
         lines.append("# quantize: %s" % spec["quantize"])
     if spec.get("template") is not None:
-        lines.append("TEMPLATE %s" % quote(spec["template"]))
+        lines.append("TEMPLATE %s" % text("TEMPLATE", spec["template"]))
     if spec.get("system") is not None:
-        lines.append("SYSTEM %s" % quote(spec["system"]))
+        lines.append("SYSTEM %s" % text("SYSTEM", spec["system"]))
     for name in sorted(spec.get("parameters") or {}):
         value = spec["parameters"][name]
         for item in (value if isinstance(value, list) else [value]):
             lines.append("PARAMETER %s %s" % (name, format_parameter(item)))
-    lines.extend("LICENSE %s" % quote(text) for text in spec.get("license") or [])
-    lines.extend("MESSAGE %s %s" % (m["role"], quote(m["content"])) for m in spec.get("messages") or [])
+    lines.extend("LICENSE %s" % text("LICENSE", item) for item in spec.get("license") or [])
+    lines.extend("MESSAGE %s %s" % (m["role"], text("MESSAGE", m["content"])) for m in spec.get("messages") or [])
     return "\n".join(lines) + "\n"
 
 

@@ -27,6 +27,11 @@ _SOCKET_UID = re.compile(r"(?:^|\s)uid:(?P<uid>\d+)")
 _SOCKET_CGROUP = re.compile(r"(?:^|\s)cgroup:(?P<path>\S+)")
 _DOCKER_PROCESSES = ("docker-proxy", "dockerd", "rootlesskit")
 _DOCKER_UNITS = ("docker.service", "containerd.service")
+# A container's cgroup: docker-<id>.scope (systemd driver) or /docker/<id> (cgroupfs driver). With host networking
+# the container's own process holds the port (no docker-proxy), so the cgroup is what names it.
+# Only a path that ends in the container counts: /docker/<id>/system.slice/ollama.service is a unit inside a
+# container platform (molecule), and the container this module itself runs in is no "other" container.
+_CONTAINER = re.compile(r"(?:/docker-|/docker/)(?P<id>[0-9a-f]{64})(?:\.scope)?/?$")
 
 
 def split_address(local):
@@ -60,6 +65,7 @@ def parse_ss(output, port):
             "port": found_port,
             "uid": int(uid.group("uid")) if uid else None,
             "unit": unit_from_cgroup(cgroup.group("path")) if cgroup else None,
+            "container": container_from_cgroup(cgroup.group("path")) if cgroup else None,
             "processes": [{"name": m.group("name"), "pid": int(m.group("pid"))} for m in _PROCESS.finditer(extra)],
         })
     return listeners
@@ -74,19 +80,29 @@ def unit_from_cgroup(text):
     return units[-1] if units else None
 
 
-def unit_of_pid(pid, proc_root="/proc"):
+def container_from_cgroup(text):
+    """The Docker container ID a cgroup path or /proc/<pid>/cgroup file ends in, or None."""
+    for line in text.splitlines():
+        match = _CONTAINER.search(line.split(":", 2)[-1])
+        if match:
+            return match.group("id")
+    return None
+
+
+def cgroup_of_pid(pid, proc_root="/proc"):
     try:
         with open(os.path.join(proc_root, str(pid), "cgroup")) as handle:
-            return unit_from_cgroup(handle.read())
+            return handle.read()
     except (IOError, OSError):
-        return None
+        return ""
 
 
 def classify(processes):
     """FREE, OLLAMA_NATIVE, DOCKER or OTHER for the processes ({name, pid, unit}) that hold a port."""
     if not processes:
         return FREE
-    if any(p["name"] in _DOCKER_PROCESSES or p.get("unit") in _DOCKER_UNITS for p in processes):
+    if any(p["name"] in _DOCKER_PROCESSES or p.get("unit") in _DOCKER_UNITS or p.get("container")
+           for p in processes):
         return DOCKER
     if any(p.get("unit") == NATIVE_UNIT or (p["name"] == "ollama" and p.get("unit") is None) for p in processes):
         return OLLAMA_NATIVE
@@ -95,7 +111,7 @@ def classify(processes):
 
 def classify_hidden(listener, native_uid):
     """The holder of a socket whose processes ss cannot show, from the socket's own cgroup and owner uid."""
-    if listener["unit"] in _DOCKER_UNITS:
+    if listener["unit"] in _DOCKER_UNITS or listener.get("container"):
         return DOCKER
     if listener["unit"] == NATIVE_UNIT or (native_uid is not None and listener["uid"] == native_uid):
         return OLLAMA_NATIVE
@@ -121,7 +137,8 @@ def describe(listeners):
     parts = []
     for listener in listeners:
         names = ", ".join(
-            "%s (pid %d%s)" % (p["name"], p["pid"], ", " + p["unit"] if p.get("unit") else "")
+            "%s (pid %d%s%s)" % (p["name"], p["pid"], ", " + p["unit"] if p.get("unit") else "",
+                                 ", container " + p["container"][:12] if p.get("container") else "")
             for p in listener["processes"]) or describe_hidden(listener)
         parts.append("%s on %s" % (names, listener["address"]))
     return "; ".join(parts)
@@ -130,15 +147,30 @@ def describe(listeners):
 def describe_hidden(listener):
     known = ["uid %d" % listener["uid"]] if listener["uid"] is not None else []
     known += [listener["unit"]] if listener["unit"] else []
+    known += ["container " + listener["container"][:12]] if listener.get("container") else []
     if known:
         return "a process ss cannot show (socket of %s)" % ", ".join(known)
     return "an unknown process (run as root to see it)"
 
 
 def port_owner(ss_output, port, proc_root="/proc", native_uid=None):
-    """{listeners, holder, description} for ``port``; native_uid: the uid the native ollama.service runs as."""
+    """{listeners, holder, description, containers} for ``port``; native_uid: the uid ollama.service runs as.
+
+    containers: the IDs of the Docker containers whose processes (or sockets) hold the port (host networking).
+    """
     listeners = parse_ss(ss_output, port)
+    own = container_from_cgroup(cgroup_of_pid("self", proc_root))
+    containers = set()
     for listener in listeners:
+        if listener["container"] == own:
+            listener["container"] = None
         for process in listener["processes"]:
-            process["unit"] = unit_of_pid(process["pid"], proc_root)
-    return {"listeners": listeners, "holder": holder_of(listeners, native_uid), "description": describe(listeners)}
+            cgroup = cgroup_of_pid(process["pid"], proc_root)
+            process["unit"] = unit_from_cgroup(cgroup)
+            found = container_from_cgroup(cgroup)
+            process["container"] = found if found != own else None
+            containers.add(process["container"])
+        containers.add(listener["container"])
+    containers.discard(None)
+    return {"listeners": listeners, "holder": holder_of(listeners, native_uid), "description": describe(listeners),
+            "containers": sorted(containers)}

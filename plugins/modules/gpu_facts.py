@@ -46,6 +46,12 @@ options:
         counting as 0 (V(545) is lower than V(591.74)).
       - Setting it also requires a GPU to be present.
     type: str
+  timeout:
+    description:
+      - Seconds each C(nvidia-smi) call may take. A driver that hangs makes the module fail with a message saying
+        so, instead of hanging the play.
+    type: int
+    default: 30
 requirements:
   - An NVIDIA driver, and either the Python library C(nvidia-ml-py) on the managed host or C(nvidia-smi).
 notes:
@@ -253,6 +259,8 @@ from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu
 
 def validate_options(module):
     params = module.params
+    if params['timeout'] <= 0:
+        module.fail_json(msg='timeout must be a positive number of seconds, got %s' % params['timeout'])
     if params['min_memory_mb'] is not None and params['min_memory_mb'] <= 0:
         module.fail_json(msg='min_memory_mb must be a positive number of MiB, got %s' % params['min_memory_mb'])
     if params['min_driver_version'] is not None:
@@ -293,11 +301,15 @@ def main():
             require=dict(type='bool', default=False),
             min_memory_mb=dict(type='int'),
             min_driver_version=dict(type='str'),
+            timeout=dict(type='int', default=_gpu.NVIDIA_SMI_TIMEOUT),
         ),
         supports_check_mode=True,
     )
     validate_options(module)
-    facts = _gpu.gather_host_gpu_facts(module)
+    try:
+        facts = _gpu.gather_host_gpu_facts(module, timeout=module.params['timeout'])
+    except _gpu.GpuProbeTimeout as exc:
+        module.fail_json(msg=str(exc))
     problems = unmet_requirements(module.params, facts)
     if problems:
         module.fail_json(msg='GPU requirements not met: %s' % '; '.join(problems), ansible_facts=dict(gpu=facts))

@@ -360,7 +360,10 @@ def bandwidth(module):
         return params["gpu_bandwidth_gbps"], "option", None
     if not params["gather_gpu"]:
         return None, "none", None
-    facts = _gpu.gather_host_gpu_facts(module)
+    try:
+        facts = _gpu.gather_host_gpu_facts(module)
+    except _gpu.GpuProbeTimeout as exc:
+        module.fail_json(msg=str(exc))
     value, name = _benchmark.fastest_bandwidth(facts)
     return value, (facts["source"] if value else "none"), name
 

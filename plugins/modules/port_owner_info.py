@@ -16,9 +16,9 @@ description:
   - Where C(ss) cannot show the processes (a container without C(CAP_SYS_PTRACE), a sandboxed kernel), the socket's
     cgroup (C(ollama.service), C(docker.service)) or its owner being O(ollama_user) still classify it.
   - Classifies the holder as V(free), V(ollama_native) (the unit C(ollama.service), or an C(ollama) process outside
-    any unit), V(docker) (C(docker-proxy) or a process of C(docker.service), i.e. a published container port) or
-    V(other). The roles C(ollama_docker) and C(ollama_native) use it to refuse to start a second Ollama on the same
-    port.
+    any unit), V(docker) (C(docker-proxy) or a process of C(docker.service), i.e. a published container port, or a
+    process inside a Docker container, i.e. a container on the host network) or V(other). The roles
+    C(ollama_docker) and C(ollama_native) use it to refuse to start a second Ollama on the same port.
   - Never changes anything on the host.
 author:
   - local_llm.ollama maintainers (@local-llm)
@@ -63,6 +63,11 @@ description:
   returned: always
   type: str
   sample: python3 (pid 41, ollama.service) on 127.0.0.1
+containers:
+  description: Full IDs of the Docker containers whose processes or sockets hold the port (host networking).
+  returned: always
+  type: list
+  elements: str
 listeners:
   description: Listening sockets on the port.
   returned: always
@@ -81,6 +86,9 @@ listeners:
     unit:
       description: systemd unit of the socket's cgroup, V(null) when the kernel does not report it or outside any unit.
       type: str
+    container:
+      description: Docker container ID of the socket's cgroup, V(null) when none.
+      type: str
     processes:
       description: Processes holding the socket (empty when C(ss) may not show them).
       type: list
@@ -94,6 +102,9 @@ listeners:
           type: int
         unit:
           description: systemd unit of the process, V(null) outside any C(.service).
+          type: str
+        container:
+          description: Docker container ID of the process, V(null) outside a container.
           type: str
 """
 

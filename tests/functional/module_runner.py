@@ -49,7 +49,7 @@ def module_env(extra=None):
     return env
 
 
-def run_module(module, args, check=False, diff=False, env=None):
+def run_module(module, args, check=False, diff=False, env=None, timeout=120):
     """Direct execution: ``python -m ...plugins.modules.<module> args.json`` (ANSIBLE_MODULE_ARGS file)."""
     payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
     with tempfile.TemporaryDirectory(prefix="llo-module-") as workdir:
@@ -58,14 +58,15 @@ def run_module(module, args, check=False, diff=False, env=None):
             json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
         proc = subprocess.run(
             [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.%s" % module, args_path],
-            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=120, check=False)
+            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=timeout, check=False)
     return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None, inventory="localhost,"):
+def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None, inventory="localhost,", bin_dir=None):
     """Real ansible-playbook with this checkout as the collection, every host of the inventory on this machine
-    (connection local); returns (rc, output)."""
-    command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory, "-c", "local", playbook]
+    (connection local); returns (rc, output). bin_dir: another virtualenv's bin folder (default: this one's)."""
+    bin_dir = bin_dir or BIN_DIR
+    command = [os.path.join(bin_dir, "ansible-playbook"), "-i", inventory, "-c", "local", playbook]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
     if check:
@@ -76,7 +77,7 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None, i
     env = module_env({
         "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
             [COLLECTIONS_ROOT] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]),
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_PYTHON_INTERPRETER": os.path.join(bin_dir, "python") if bin_dir != BIN_DIR else sys.executable,
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
         "ANSIBLE_STDOUT_CALLBACK": "default",

@@ -69,7 +69,9 @@ def test_derived_show_parameters_system_and_modelfile(tiny_gemma, api):
 
 
 def test_create_stream_lines_and_system_layer_digest(tiny_gemma, api):
+    # as recorded: created, deleted (its own blobs pruned), then created again streaming, so its layers are new
     api("POST", "/api/create", DERIVED_REQUEST)
+    assert api("DELETE", "/api/delete", {"model": "tiny-gemma-derived"}).status == 200
     result = api("POST", "/api/create", dict(DERIVED_REQUEST, stream=True))
     assert (result.status, result.content_type) == (200, "application/x-ndjson")
     lines, expected = result.lines(), recorded("create_stream.ndjson")
@@ -78,6 +80,9 @@ def test_create_stream_lines_and_system_layer_digest(tiny_gemma, api):
     assert lines[1] == expected[1] == {"status": "creating new layer sha256:" + system_digest}
     assert lines[2]["status"].startswith("creating new layer sha256:")
     assert lines[3:] == expected[3:]
+    # an identical create finds every layer stored (server.NewLayer)
+    again_stream = api("POST", "/api/create", dict(DERIVED_REQUEST, stream=True)).lines()
+    assert [line["status"].rsplit(" ", 1)[0] for line in again_stream[:3]] == ["using existing layer"] * 3
     again = api("POST", "/api/create", DERIVED_REQUEST)
     assert again.json() == recorded("create_same_again.json")
     assert api("GET", "/api/tags").json()["models"][0]["digest"] == DERIVED_DIGEST

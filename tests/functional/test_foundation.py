@@ -150,6 +150,19 @@ def test_make_provision_check_ends_in_the_verify_summary():
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_make_provision_docker_check_ends_in_the_verify_summary():
+    """docs/getting-started.md section 3's command in check mode: the Docker deployment through site.yml."""
+    result = run(["make", "provision", "ARGS=-e ollama_deployment=docker --check"], timeout=1200)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Docker engine from docker; Docker's apt repository present." in result.stdout
+    assert result.stdout.count("verify localhost: ") == 1
+    assert "container healthy" in result.stdout
+    assert "native service active and enabled" not in result.stdout
+    assert "Check mode: the summary shows localhost as it is now" in result.stdout
+    assert "failed=0" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_make_pytest_keeps_a_quoted_keyword_expression_whole(tmp_path):
     """docs/development.md's one-test command: -k 'a and b' must reach pytest as one argument."""
     args = "tests/unit/plugins/filter/test_verify.py -k 'mismatch and not no_such_test'"

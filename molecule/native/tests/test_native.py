@@ -25,7 +25,10 @@ def api(host, path, body=None):
 
 
 def test_binary_and_libraries_are_installed(host):
-    binary = host.file("/usr/local/bin/ollama")
+    # Both paths users know are symlinks into the release's own directory (switched only after a complete unpack).
+    assert host.file("/usr/local/bin/ollama").linked_to == "/usr/local/lib/ollama-0.32.15/bin/ollama"
+    assert host.file("/usr/local/lib/ollama").linked_to == "/usr/local/lib/ollama-0.32.15/lib/ollama"
+    binary = host.file("/usr/local/lib/ollama-0.32.15/bin/ollama")
     assert binary.is_file and binary.user == "root" and binary.mode == 0o755
     assert host.file("/usr/local/lib/ollama").is_directory
     marker = json.loads(host.file("/usr/local/lib/ollama/.local_llm_ollama_release.json").content_string)
@@ -102,6 +105,27 @@ def test_port_bound_on_loopback_only(host):
 
 def test_api_version(host):
     assert api(host, "/api/version") == {"version": "0.32.15"}
+
+
+def get_with_host(host, host_header):
+    """(status, body) of GET /api/version on the port with the given Host header."""
+    script = ("import http.client,sys;c=http.client.HTTPConnection('127.0.0.1',int(sys.argv[1]),timeout=10);"
+              "c.putrequest('GET','/api/version',skip_host=True);c.putheader('Host',sys.argv[2]);c.endheaders();"
+              "r=c.getresponse();print(r.status);print(r.read().decode())")
+    out = host.check_output("python3 -c %s %s %s", script, str(PORT), host_header)
+    status, _sep, body = out.partition("\n")
+    return int(status), body
+
+
+def test_dns_rebinding_host_refused(host):
+    """Ollama on loopback refuses a Host that names no local host (403, empty body): a rebound name."""
+    assert get_with_host(host, "rebind.attacker.example") == (403, "")
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1:%d" % PORT, "localhost:%d" % PORT])
+def test_loopback_and_localhost_hosts_work(host, name):
+    status, body = get_with_host(host, name)
+    assert (status, json.loads(body)) == (200, {"version": "0.32.15"})
 
 
 def test_my_coder_parameters_as_the_api_reports_them(host):

@@ -1,5 +1,6 @@
 """/api/create: structured form (>= 0.5.5) and the old Modelfile form (<= 0.5.4)."""
 
+import hashlib
 import json
 import os
 import struct
@@ -174,14 +175,20 @@ class Creator:
         data = _with_file_type(self.store.read_blob(model_layer.digest), gguf.FILE_TYPE_IDS[target])
         yield {"status": "quantizing %s model to %s" % (source_type, target), "digest": "0000000000000000000",
                "total": model_layer.size, "completed": model_layer.size}
-        digest, size = self.store.write_blob(data)
+        digest, size, status = self._stored_blob(data)
         self.config["file_type"] = target
-        new_layer = Layer(MODEL_MEDIA, digest, size, "", "creating new layer %s" % digest)
+        new_layer = Layer(MODEL_MEDIA, digest, size, "", "%s %s" % (status, digest))
         return [new_layer if l is model_layer else l for l in layers]
 
     def _new_layer(self, kind, data):
+        digest, size, status = self._stored_blob(data)
+        return Layer(MEDIA_PREFIX + kind, digest, size, "", "%s %s" % (status, digest))
+
+    def _stored_blob(self, data):
+        """Write a blob like server.NewLayer: "using existing layer" when it is already stored."""
+        existed = self.store.has_blob("sha256:" + hashlib.sha256(data).hexdigest())
         digest, size = self.store.write_blob(data)
-        return Layer(MEDIA_PREFIX + kind, digest, size, "", "creating new layer %s" % digest)
+        return digest, size, "using existing layer" if existed else "creating new layer"
 
     def _replace(self, layers, kind, data):
         return [l for l in layers if l.kind != kind] + [self._new_layer(kind, data)]

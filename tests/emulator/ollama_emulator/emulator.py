@@ -9,11 +9,13 @@ import threading
 import time
 
 from . import gguf
+from .answers import Answers
 from .create import Creator
 from .faults import Faults
 from .generate import GenerateApi
 from .models_api import ModelsApi
 from .names import parse_name
+from .openai_api import OpenAIApi
 from .pull import Registry
 from .responses import error_response, json_response
 from .runner import Runner
@@ -40,12 +42,16 @@ class Emulator:
     tokens_per_second: float, or a dict model name -> rate ("*" = default for others).
     gpu_fraction: share of a loaded model's size reported as size_vram by /api/ps.
     start_delay: seconds before the listening socket opens (clients get connection refused).
+    answers: scripted replies, a list of {"match": text in the prompt, "answer": reply} (see answers.py).
+    pull_bytes_per_second: download speed of /api/pull from the fake registry (None: unpaced).
+    blob_bytes_per_second: speed at which POST /api/blobs reads an upload (None: unpaced).
     """
 
     def __init__(self, models_dir, registry_dir=None, version="0.32.15", tokens_per_second=60.0,
                  prompt_tokens_per_second=600.0, load_seconds=0.2, warm_load_seconds=0.001,
                  gpu_fraction=1.0, keep_alive="5m", num_ctx=4096, registry_offline=False,
-                 resolver="127.0.0.53", host="127.0.0.1", port=0, start_delay=0.0, log_file=None):
+                 resolver="127.0.0.53", host="127.0.0.1", port=0, start_delay=0.0, log_file=None,
+                 answers=None, pull_bytes_per_second=None, blob_bytes_per_second=None):
         self.models_dir = os.path.abspath(models_dir)
         self.registry_dir = os.path.abspath(registry_dir) if registry_dir else None
         self.version = version
@@ -59,16 +65,20 @@ class Emulator:
         self.host = host
         self.port = port
         self.start_delay = start_delay
+        self.pull_bytes_per_second = pull_bytes_per_second
+        self.blob_bytes_per_second = blob_bytes_per_second
         self.log_file = log_file if log_file is not None else os.environ.get("OLLAMA_EMULATOR_LOG")
         os.makedirs(self.models_dir, exist_ok=True)
         self.store = Store(self.models_dir)
         self.registry = Registry(self.registry_dir, registry_offline, resolver)
         self.lock = threading.RLock()
         self.faults = Faults()
+        self.answers = Answers(answers)
         self.request_log = []
         self._log_lock = threading.Lock()
         self.models_api = ModelsApi(self)
         self.generate_api = GenerateApi(self)
+        self.openai_api = OpenAIApi(self)
         self.runner = Runner(self)
         self.routes = self._routes()
         self._server = None
@@ -91,6 +101,8 @@ class Emulator:
         routes[("POST", "/api/generate")] = (self.generate_api.generate, True)
         routes[("POST", "/api/chat")] = (self.generate_api.chat, True)
         routes[("GET", "/api/ps")] = (self.generate_api.ps, False)
+        routes[("GET", "/v1/models")] = (self.openai_api.models, False)
+        routes[("POST", "/v1/chat/completions")] = (self.openai_api.chat_completions, "raw")
         return routes
 
     def version_at_least(self, text):
@@ -168,7 +180,8 @@ class Emulator:
 
     # ------------------------------------------------------------ control routes
     def control(self, method, route, body):
-        """POST /__emulator/faults {...}, /__emulator/clear, /__emulator/restart; GET /__emulator/log."""
+        """POST /__emulator/faults {...}, /__emulator/answers [...], /__emulator/clear, /__emulator/restart;
+        GET /__emulator/log."""
         if method == "GET" and route == "log":
             with self._log_lock:
                 return json_response(200, list(self.request_log))
@@ -177,15 +190,22 @@ class Emulator:
         body = body or {}
         if route == "faults":
             self.faults.configure(body)
+        elif route == "answers":
+            try:
+                self.answers.set(body)
+            except ValueError as exc:
+                return error_response(400, str(exc))
         elif route == "clear":
             self.faults.clear()
+            self.answers.clear()
             self.clear_log()
         elif route == "restart":
             delay = float(body.get("delay", 0))
             threading.Thread(target=self.restart, args=(delay,), daemon=True).start()
         elif route == "config":
             for key in ("tokens_per_second", "prompt_tokens_per_second", "load_seconds",
-                        "warm_load_seconds", "gpu_fraction", "keep_alive", "num_ctx"):
+                        "warm_load_seconds", "gpu_fraction", "keep_alive", "num_ctx", "pull_bytes_per_second",
+                        "blob_bytes_per_second"):
                 if key in body:
                     setattr(self, key, body[key])
         else:

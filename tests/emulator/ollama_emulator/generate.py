@@ -4,6 +4,7 @@ import hashlib
 import re
 import time
 
+from .answers import split_pieces
 from .errors import HandlerError
 from .gojson import rfc3339_nano
 from .model import Model
@@ -115,11 +116,11 @@ class GenerateApi:
         if empty:
             return self._load_only(model, request, keep_alive, chat)
         limit = int(options.get("num_predict", -1))
-        eval_tokens = limit if limit > 0 else DEFAULT_ANSWER_TOKENS
-        done_reason = "length" if limit > 0 else "stop"
+        pieces, done_reason = self._answer(messages[-1].get("content", "") if chat and messages else prompt, limit,
+                                           request["model"])
+        eval_tokens = len(pieces)
         prompt_tokens = count_tokens(prompt) + (len(messages) * 3 if chat else 0)
         timing = Timing(cold, prompt_tokens, eval_tokens, self.emu, self.rate_for(model.name))
-        pieces = [WORDS[i % len(WORDS)] for i in range(eval_tokens)]
         final = {"model": request["model"], "created_at": None}
         final.update({"message": {"role": "assistant", "content": ""}} if chat else {"response": ""})
         final.update({"done": True, "done_reason": done_reason})
@@ -145,6 +146,17 @@ class GenerateApi:
                 final["response"] = "".join(pieces)
             return json_response(200, finish(), JSON_CHARSET)
         return Response(200, lines=self._stream(request, chat, pieces, timing, finish), content_type=NDJSON)
+
+    def _answer(self, prompt, limit, model):
+        """(pieces, done_reason): the scripted reply cut at num_predict, else num_predict filler words."""
+        scripted = self.emu.answers.for_prompt(prompt, model)
+        if scripted is None:
+            count = limit if limit > 0 else DEFAULT_ANSWER_TOKENS
+            return [WORDS[i % len(WORDS)] for i in range(count)], "length" if limit > 0 else "stop"
+        pieces = split_pieces(scripted)
+        if 0 < limit < len(pieces):
+            return pieces[:limit], "length"
+        return pieces, "stop"
 
     def _stream(self, request, chat, pieces, timing, finish):
         time.sleep((timing.load + timing.prompt) / 1e9)

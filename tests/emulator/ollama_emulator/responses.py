@@ -6,14 +6,16 @@ from .errors import StreamError
 JSON_CHARSET = "application/json; charset=utf-8"  # gin c.JSON / AbortWithStatusJSON
 JSON_PLAIN = "application/json"                   # stream:false results and worker errors
 NDJSON = "application/x-ndjson"
-TEXT = "text/plain; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"                # gin c.String
+NOT_FOUND_TEXT = "text/plain"                     # gin's default 404 page
 
 
 class Response:
-    """A complete body, or `lines` (an iterator of objects) sent as chunked NDJSON."""
+    """A complete body, or `lines` (an iterator of objects) sent as chunked NDJSON; `headers`: extra headers."""
 
-    def __init__(self, status, body=b"", content_type=None, lines=None):
+    def __init__(self, status, body=b"", content_type=None, lines=None, headers=None):
         self.status = status
+        self.headers = headers or {}
         self.body = body
         self.content_type = content_type
         self.lines = lines
@@ -31,8 +33,8 @@ def empty_response(status=200):
     return Response(status)
 
 
-def text_response(status, text):
-    return Response(status, text.encode("utf-8"), TEXT)
+def text_response(status, text, content_type=TEXT):
+    return Response(status, text.encode("utf-8"), content_type)
 
 
 def deliver(worker, stream, legacy_errors=False):

@@ -5,9 +5,10 @@ import re
 import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import gojson
+from . import gojson, hostcheck
 from .errors import HandlerError
-from .responses import JSON_PLAIN, error_response, json_response, text_response
+from .jsonerrors import decode_error_text
+from .responses import JSON_PLAIN, NOT_FOUND_TEXT, Response, error_response, json_response, text_response
 
 CONTROL_PREFIX = "/__emulator/"
 _BLOB_ROUTE = re.compile(r"^/api/blobs/(?P<digest>[^/]+)$")
@@ -25,10 +26,12 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 def parse_json_body(raw):
     if not raw.strip():
         raise HandlerError(400, "missing request body")
+    text = raw.decode("utf-8", "replace")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HandlerError(400, "invalid character in request body: %s" % exc) from None
+        # gin decodes one JSON value with json.Decoder: whatever follows it is not read
+        body = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip()))[0]
+    except ValueError as exc:
+        raise HandlerError(400, decode_error_text(text, exc)) from None
     if not isinstance(body, dict):
         raise HandlerError(400, "json: cannot unmarshal %s into Go value of type api.Request"
                            % type(body).__name__)
@@ -58,6 +61,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self):
         self._handle("PUT")
+
+    def do_OPTIONS(self):
+        self._handle("OPTIONS")
 
     # ------------------------------------------------------------ request side
     def _content_length(self):
@@ -94,6 +100,13 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, emu, method, path, entry):
         if path.startswith(CONTROL_PREFIX):
             return emu.control(method, path[len(CONTROL_PREFIX):], self._json_or_none())
+        refused = self._host_check(emu, method, path)
+        if refused:
+            self._read_body()
+            return refused
+        if method == "OPTIONS":
+            self._read_body()
+            return self._method_not_allowed(emu, path)
         blob = _BLOB_ROUTE.match(path)
         if blob and method == "POST":
             failure = self._apply_faults(emu, path)
@@ -116,9 +129,30 @@ class Handler(BaseHTTPRequestHandler):
             return emu.models_api.blob_head(blob.group("digest"))
         route = emu.routes.get((method, path))
         if route is None:
-            return text_response(404, "404 page not found")
+            return text_response(404, "404 page not found", NOT_FOUND_TEXT)
         handler, needs_body = route
+        if needs_body == "raw":
+            return handler(raw)
         return handler(parse_json_body(raw)) if needs_body else handler({})
+
+    def _host_check(self, emu, method, path):
+        """allowedHostsMiddleware: 403 (empty body) for a foreign Host while listening on loopback; 204 for OPTIONS."""
+        if not hostcheck.listens_on_loopback(self.server.server_address[0]):
+            return None
+        allow = _allow_header(emu, path)
+        if not hostcheck.host_allowed(self.headers.get("Host")):
+            return Response(403, headers=allow)
+        if method == "OPTIONS":
+            return Response(204, headers=allow)
+        return None
+
+    @staticmethod
+    def _method_not_allowed(emu, path):
+        allow = _allow_header(emu, path)
+        if not allow:
+            return text_response(404, "404 page not found")
+        response = Response(405, b"405 method not allowed", "text/plain", headers=allow)
+        return response
 
     def _json_or_none(self):
         raw = self._read_body()
@@ -136,20 +170,22 @@ class Handler(BaseHTTPRequestHandler):
         return None
 
     # ------------------------------------------------------------ response side
-    def _start(self, status, content_type, length=None, chunked=False):
+    def _start(self, status, content_type, length=None, chunked=False, headers=None):
         self.send_response_only(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Date", self.date_time_string())
         if content_type:
             self.send_header("Content-Type", content_type)
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
-        else:
+        elif status != 204:
             self.send_header("Content-Length", str(length or 0))
         self.end_headers()
 
     def _write(self, method, path, response):
         if response.lines is None:
-            self._start(response.status, response.content_type, len(response.body))
+            self._start(response.status, response.content_type, len(response.body), headers=response.headers)
             if method != "HEAD" and response.body:
                 self.wfile.write(response.body)
             return
@@ -161,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
                 if limit is not None and sent >= limit:
                     self._drop_connection()
                     return
-                line = (gojson.dumps(item) + "\n").encode("utf-8")
+                line = item if isinstance(item, bytes) else (gojson.dumps(item) + "\n").encode("utf-8")
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                 self.wfile.flush()
                 sent += 1
@@ -180,6 +216,14 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+def _allow_header(emu, path):
+    """gin's Allow header (HandleMethodNotAllowed): the methods routed on this path, in registration order."""
+    methods = [m for m in ("HEAD", "GET", "POST", "DELETE", "PUT") if (m, path) in emu.routes]
+    if _BLOB_ROUTE.match(path):
+        methods = ["HEAD", "POST"]
+    return {"Allow": ", ".join(methods)} if methods else {}
 
 
 def control_response(status, obj):

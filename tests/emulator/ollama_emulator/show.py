@@ -61,7 +61,8 @@ def model_info(model, verbose=False):
     info = model.info
     if verbose:
         info = gguf.read_gguf(model.model_path, keep_arrays=True)
-    kv = info["kv"]
+    kv = dict(info["kv"])
+    kv["general.parameter_count"] = gguf.parameter_count(info)
     return {key: kv[key] for key in sorted(kv) if key not in _HIDDEN_INFO_KEYS}
 
 

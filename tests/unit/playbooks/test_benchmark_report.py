@@ -5,7 +5,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib.util
+import json
 import os
+import sys
 
 import pytest
 
@@ -80,3 +82,26 @@ def test_compare_flags_drops_beyond_the_tolerance(report_script):
 def test_compare_with_nothing_in_common(report_script):
     text = report_script.markdown(report(), [], [], "old.json", 10.0)
     assert "No host and model in common with the previous report." in text
+
+
+def test_cpu_only_server_says_on_the_cpu_without_a_gpu_ceiling(report_script):
+    data = report(("cpu-host", [outcome("7b", 8.2, 8.0, 8.4, 0.0, "100% CPU")]),
+                  ("mixed-host", [outcome("7b", 30.0, 29.0, 31.0, 60.0, "40%/60% CPU/GPU")]))
+    rows = report_script.rows(data)
+    assert [(row["host"], row["status"], row["ceiling"]) for row in rows] == [
+        ("cpu-host", "ok, on the CPU", None), ("mixed-host", "ok, but partly on the CPU", 76.87)]
+    text = report_script.markdown(data, rows, [], "", 10)
+    assert "| cpu-host | 7b | 8.20 | 8.0–8.4 (σ 1.0) | 100% CPU | – | ok, on the CPU |" in text
+
+
+def test_without_matplotlib_the_report_is_written_with_a_warning(report_script, tmp_path, monkeypatch, capsys):
+    source = tmp_path / "benchmark.json"
+    source.write_text(json.dumps(report(("a-host", [outcome("7b", 65.0, 63.1, 67.0)]))))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)   # what `import matplotlib` meets where it is not installed
+    assert report_script.main(["--input", str(source), "--outdir", str(tmp_path)]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["png"] is None and not (tmp_path / "benchmark.png").exists()
+    assert "| a-host | 7b | 65.00 |" in (tmp_path / "benchmark.md").read_text()
+    assert len(answer["warnings"]) == 1
+    warning = answer["warnings"][0]
+    assert "the Python package matplotlib is missing" in warning and "requirements/controller.txt" in warning

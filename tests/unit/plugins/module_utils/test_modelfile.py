@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import (
     ModelfileError, coerce_parameter, coerce_parameters, go_unquote, parameters_equal, parse_modelfile,
-    parse_show_parameters, quote, render_modelfile,
+    modelfile_variable_errors, parse_show_parameters, quote, render_modelfile,
 )
 
 # Byte copies of shared/reference/ollama-0.32.15-recorded/ (real Ollama 0.32.15 bodies).
@@ -190,3 +190,44 @@ def test_parameters_equal_semantics():
     assert not parameters_equal(True, 1)
     assert parameters_equal(["a", "b"], ["a", "b"]) and not parameters_equal(["a"], ["a", "b"])
     assert not parameters_equal(["b", "a"], ["a", "b"])
+
+
+# The injection of issue 14: a system prompt that closes its """ and goes on with instructions of its own.
+INJECTED_SYSTEM = 'Be brief."""\nFROM other\nPARAMETER num_ctx 1\nSYSTEM """ok'
+
+
+def test_a_second_from_is_refused_naming_both():
+    error = parse_error("FROM qwen2.5-coder:7b\nPARAMETER num_ctx 16384\n\nFROM other\n")
+    assert error.line == 4
+    assert "a second FROM (other) after FROM qwen2.5-coder:7b on line 1" in str(error)
+
+
+def test_the_injected_system_prompt_cannot_change_the_base():
+    text = 'FROM qwen2.5-coder:7b\nPARAMETER num_ctx 16384\nSYSTEM """%s"""\n' % INJECTED_SYSTEM
+    error = parse_error(text)
+    assert "a second FROM (other)" in str(error)
+    assert error.line == 4
+
+
+@pytest.mark.parametrize("spec,keyword", [
+    ({"from": "x", "system": INJECTED_SYSTEM}, "SYSTEM"),
+    ({"from": "x", "template": 'a """ b'}, "TEMPLATE"),
+    ({"from": "x", "license": ['MIT\n"""\nFROM y']}, "LICENSE"),
+    ({"from": "x", "messages": [{"role": "user", "content": 'hi """'}]}, "MESSAGE"),
+])
+def test_strict_render_refuses_triple_quotes(spec, keyword):
+    with pytest.raises(ModelfileError) as info:
+        render_modelfile(spec, strict=True)
+    assert str(info.value).startswith('%s contains """, which ends a quoted Modelfile value early' % keyword)
+    assert render_modelfile(spec)  # --diff output is never parsed: rendered as is
+
+
+def test_modelfile_variable_errors():
+    assert modelfile_variable_errors({"from": "qwen2.5-coder:7b", "system": "Say \"hi\".", "stop": ["<|im_end|>", "\n\n"],
+                                      "temperature": 0.3, "top_p": "0.9", "num_ctx": 4096}) == []
+    errors = modelfile_variable_errors({
+        "from": "x\nFROM y", "system": INJECTED_SYSTEM, "template": '"""', "license": ["a", 'b"""'],
+        "messages": [{"role": "user", "content": '"""'}], "stop": ['a"\nFROM z\nPARAMETER stop "b'],
+        "temperature": "0.3\nPARAMETER num_ctx 1", "repeat_penalty": True, "name": 'irrelevant """'})
+    assert [error.split(" ", 1)[0] for error in errors] == [
+        "SYSTEM", "TEMPLATE", "LICENSE", "MESSAGE", "stop", "from", "repeat_penalty", "temperature"]

@@ -31,7 +31,7 @@ CGROUP_V2 = "0::/system.slice/docker.service\n"
 
 def make_proc(tmp_path, units):
     for pid, text in units.items():
-        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid)).mkdir(parents=True)
         (tmp_path / str(pid) / "cgroup").write_text(text)
     return str(tmp_path)
 
@@ -45,7 +45,7 @@ def test_split_address_forms():
 
 def test_parse_ss_keeps_only_the_port():
     listeners = parse_ss(SS_OUTPUT, 11434)
-    assert listeners == [{"address": "127.0.0.1", "port": 11434, "uid": None, "unit": None,
+    assert listeners == [{"address": "127.0.0.1", "port": 11434, "uid": None, "unit": None, "container": None,
                           "processes": [{"name": "docker-proxy", "pid": 300}]}]
     assert parse_ss(SS_OUTPUT, 1) == []
 
@@ -80,12 +80,13 @@ def test_other_unit_and_hidden_process_are_other(tmp_path):
 
 
 def test_free_port(tmp_path):
-    assert port_owner(SS_OUTPUT, 9, str(tmp_path)) == {"listeners": [], "holder": FREE, "description": ""}
+    expected = {"listeners": [], "holder": FREE, "description": "", "containers": []}
+    assert port_owner(SS_OUTPUT, 9, str(tmp_path)) == expected
 
 
 def test_parse_ss_reads_the_socket_owner_and_cgroup():
     assert parse_ss(SS_E_SHOWN, 11519) == [{
-        "address": "127.0.0.1", "port": 11519, "uid": 65534, "unit": None,
+        "address": "127.0.0.1", "port": 11519, "uid": 65534, "unit": None, "container": None,
         "processes": [{"name": "python3", "pid": 18535}]}]
     assert parse_ss(SS_E_HIDDEN_ROOT, 2024)[0]["uid"] is None
     assert parse_ss(SS_E_HIDDEN_NATIVE, 11434)[0]["unit"] == "ollama.service"
@@ -116,3 +117,31 @@ def test_hidden_root_socket_outside_any_unit_is_other(tmp_path):
 def test_a_shown_process_decides_over_its_socket_uid(tmp_path):
     proc = make_proc(tmp_path, {18535: "0::/system.slice/web.service\n"})
     assert port_owner(SS_E_SHOWN, 11519, proc, native_uid=65534)["holder"] == OTHER
+
+
+INNER = "f" * 64
+OUTER = "a" * 64
+
+
+def test_container_on_the_host_network_is_docker(tmp_path):
+    """With network_mode host the container's own process holds the port: its cgroup names the container."""
+    ss = 'LISTEN 0      4096       127.0.0.1:11434      0.0.0.0:*    users:(("ollama",pid=90,fd=3))'
+    for cgroup in ("0::/system.slice/docker-%s.scope\n" % INNER,
+                   "12:pids:/docker/%s/docker/%s\n1:name=systemd:/docker/%s/docker/%s\n" % (OUTER, INNER, OUTER, INNER)):
+        proc = make_proc(tmp_path / cgroup[:2].strip(":"), {90: cgroup, "self": "0::/docker/%s\n" % OUTER})
+        result = port_owner(ss, 11434, proc)
+        assert result["holder"] == DOCKER
+        assert result["containers"] == [INNER]
+        assert "container ffffffffffff" in result["description"]
+
+
+def test_native_unit_or_own_container_is_not_a_container(tmp_path):
+    """A unit inside a container platform, and processes of the container the module runs in, are no container."""
+    ss = 'LISTEN 0      4096       127.0.0.1:11434      0.0.0.0:*    users:(("ollama",pid=91,fd=3))'
+    proc = make_proc(tmp_path, {91: "1:name=systemd:/docker/%s/system.slice/ollama.service\n" % OUTER,
+                                "self": "1:name=systemd:/docker/%s\n" % OUTER})
+    assert port_owner(ss, 11434, proc)["holder"] == OLLAMA_NATIVE
+    other = 'LISTEN 0      5       127.0.0.1:11500      0.0.0.0:*    users:(("python3",pid=92,fd=3))'
+    make_proc(tmp_path, {92: "1:name=systemd:/docker/%s\n" % OUTER})
+    result = port_owner(other, 11500, proc)
+    assert (result["holder"], result["containers"]) == (OTHER, [])

@@ -11,6 +11,7 @@ import json
 import os
 import stat
 import sys
+import time
 
 import pytest
 
@@ -159,6 +160,22 @@ def test_failing_nvidia_smi_means_no_gpu(host, capsys):
     assert 'failed' not in result
 
 
+HANGING_NVIDIA_SMI = '''#!/bin/sh
+# A driver stuck in the kernel: nvidia-smi never answers.
+exec /bin/sleep 300
+'''
+
+
+def test_a_hanging_nvidia_smi_fails_clearly_after_the_timeout(host, capsys):
+    write_executable(host.bin_dir, HANGING_NVIDIA_SMI)
+    started = time.monotonic()
+    result = run_module(capsys, {'timeout': 2})
+    assert time.monotonic() - started < 20
+    assert result['failed'] is True
+    assert 'did not answer within 2 s; the NVIDIA driver seems hung' in result['msg']
+    assert 'nvidia-smi --query-gpu=' in result['msg']
+
+
 def test_no_gpu_is_not_an_error(host, capsys):
     result = run_module(capsys)
     gpu = result['ansible_facts']['gpu']
@@ -208,6 +225,7 @@ def test_min_driver_without_gpu_fails(host, capsys):
 @pytest.mark.parametrize('args, message', [
     ({'min_driver_version': 'abc'}, "min_driver_version must be a driver version made of numbers and dots"),
     ({'min_memory_mb': 0}, 'min_memory_mb must be a positive number of MiB, got 0'),
+    ({'timeout': 0}, 'timeout must be a positive number of seconds, got 0'),
 ])
 def test_bad_options(host, capsys, args, message):
     result = run_module(capsys, args)

@@ -1,0 +1,24 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Filter modelfile_variable_errors (module_utils/_modelfile.py) for roles that render Modelfile templates;
+documented in modelfile_variable_errors.yml."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import modelfile_variable_errors as _errors
+
+
+def modelfile_variable_errors(values):
+    """Messages for Modelfile template variables that could add instructions of their own (empty when safe)."""
+    if not isinstance(values, dict):
+        raise AnsibleFilterError("local_llm.ollama.modelfile_variable_errors: expected a dict, got %r" % (values,))
+    return _errors(values)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"modelfile_variable_errors": modelfile_variable_errors}

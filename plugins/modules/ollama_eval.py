@@ -1,0 +1,486 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ollama_eval
+short_description: Score an Ollama model's coding answers by running hidden tests on them
+version_added: 0.1.0
+description:
+  - Sends each coding task of a task set to the model (one streamed C(/api/chat) request per task), extracts the
+    code from the answer (a fenced block, else bare code) and runs it with the task's hidden tests.
+  - The bundled set has 34 Python tasks (easy to hard) and 5 Go tasks; Go tasks run only where a C(go) toolchain
+    is on the managed host and are reported as V(skipped) otherwise. Own tasks come from O(task_files).
+  - B(This executes code written by a model) on the managed host, so it must be allowed with
+    O(allow_code_execution). Each answer runs in a throwaway folder as an unprivileged user (O(sandbox_user)),
+    with a wall-clock timeout, CPU, memory, process, file-size and open-file limits, in a new network and PID
+    namespace where the host allows one (C(unshare); root, or unprivileged user namespaces), so it has no
+    network and every process it starts dies with it. The folder is removed afterwards.
+  - Reports the pass rate, the outcome of every task (V(pass), V(fail), V(error), V(timeout), V(no_code),
+    V(skipped)), the generation rate seen during the evaluation, the wall time and the model's parameters as
+    C(/api/show) reports them. Fails when the pass rate is below O(min_pass_rate); the results are returned
+    as well.
+  - Never reports C(changed).
+author:
+  - local_llm.ollama maintainers (@local-llm)
+extends_documentation_fragment:
+  - local_llm.ollama.api
+  - local_llm.ollama.attributes
+options:
+  model:
+    description:
+      - The model to evaluate, as C(ollama run) takes it. It must be on the server already.
+    type: str
+    required: true
+  allow_code_execution:
+    description:
+      - Must be V(true) to run; the module executes the code the model writes. Without it the module fails
+        and sends nothing.
+    type: bool
+    default: false
+  temperature:
+    description: Sampling temperature of every request; V(0) makes the answers repeatable.
+    type: float
+    default: 0
+  seed:
+    description: Sampling seed of every request.
+    type: int
+    default: 42
+  num_tasks:
+    description: Run only the first this many tasks (after O(task_ids) and O(languages)); all when not set.
+    type: int
+  task_ids:
+    description: Run only the tasks with these ids (for example V(py-lru-cache)).
+    type: list
+    elements: str
+  languages:
+    description: Run only tasks in these languages.
+    type: list
+    elements: str
+    choices: [python, go]
+  task_files:
+    description:
+      - Files on the managed host with own tasks, JSON (C(.json)) or YAML (needs PyYAML on the host), in the
+        format described in docs/model-strategy.md ("Task files"). They run after the bundled tasks.
+    type: list
+    elements: path
+    default: []
+  bundled_tasks:
+    description: Include the bundled task set. Set V(false) to run only O(task_files).
+    type: bool
+    default: true
+  num_predict:
+    description: Maximum tokens per answer (Ollama option C(num_predict)); a longer answer is cut there.
+    type: int
+    default: 1024
+  num_ctx:
+    description: Context length to load the model with (Ollama option C(num_ctx)).
+    type: int
+    default: 4096
+  options:
+    description:
+      - Further Ollama options for every request (C(top_k), C(num_gpu), ...). Must not contain
+        C(temperature), C(seed), C(num_predict) or C(num_ctx); use the options of the same name.
+    type: dict
+    default: {}
+  keep_alive:
+    description: How long the server keeps the model loaded after each request (duration or seconds).
+    type: str
+  api:
+    description: V(chat) sends one user message to C(/api/chat); V(generate) sends the prompt to C(/api/generate).
+    type: str
+    choices: [chat, generate]
+    default: chat
+  task_timeout:
+    description: Wall-clock seconds, and CPU seconds, one task's tests may run; then it counts as V(timeout).
+    type: int
+    default: 10
+  memory_limit_mb:
+    description: Memory limit of one run in MiB (address space for Python, data segment for Go).
+    type: int
+    default: 512
+  max_processes:
+    description: Processes (and threads) the code may start beyond those the sandbox user already has.
+    type: int
+    default: 32
+  sandbox_user:
+    description:
+      - The unprivileged user the answers run as when the module runs as root. Without root they run as the
+        connecting user.
+    type: str
+    default: nobody
+  require_network_isolation:
+    description:
+      - Fail before sending anything when the host cannot create a network namespace. Otherwise the run goes
+        on without one and RV(sandbox.network_isolated) is V(false) (with a warning).
+    type: bool
+    default: false
+  python_interpreter:
+    description:
+      - Python to run Python answers with. By default the module's own Python (symlinks resolved), else
+        C(/usr/bin/python3), whichever the sandbox user can run. Only the standard library is used.
+    type: path
+  go_binary:
+    description: The C(go) command for Go tasks; by default C(go) on C(PATH), C(/usr/local/go/bin) or C(/usr/lib/go/bin).
+    type: path
+  go_build_timeout:
+    description: Seconds one Go task may take to compile (the first compiles the standard library into a cache).
+    type: int
+    default: 120
+  min_pass_rate:
+    description: Fail unless the pass rate (percent of the tasks not skipped) is at least this.
+    type: float
+notes:
+  - Compare models with the same task set, O(num_predict), O(temperature) and O(seed); the result records them.
+  - The time an evaluation takes is mostly generation. Roughly, answers average 150-300 tokens, so the 34
+    Python tasks take about 34 x 250 / (tokens per second) seconds, plus loading the model.
+  - The containment limits what a bad answer can do to the host; it is not a security boundary against code
+    written to escape. Evaluate models you would run anyway.
+seealso:
+  - module: local_llm.ollama.ollama_benchmark
+  - name: Choosing models and settings
+    description: How to use the evaluation to choose between models and settings on a 12 GB card (docs/model-strategy.md).
+    link: https://github.com/local-llm/ansible-collection-ollama/blob/main/docs/model-strategy.md
+attributes:
+  check_mode:
+    support: full
+    details:
+      - In check mode nothing is sent to the model and nothing is executed; the module checks the options, the
+        task files and that the model exists, and returns the tasks it would run.
+  diff_mode:
+    support: none
+    details:
+      - Nothing is changed, so there is no diff.
+"""
+
+EXAMPLES = r"""
+- name: Score my-coder on the bundled tasks and require 60 % of them to pass
+  local_llm.ollama.ollama_eval:
+    model: my-coder
+    allow_code_execution: true
+    min_pass_rate: 60
+  register: quality
+
+- name: Show the score next to the speed
+  ansible.builtin.debug:
+    msg: >-
+      {{ quality.summary.passed }}/{{ quality.summary.total }} passed ({{ quality.summary.pass_rate }} %),
+      {{ quality.summary.tokens_per_second.median }} tok/s, {{ quality.summary.wall_seconds }} s
+
+- name: A quick check of ten Python tasks with a short answer limit
+  local_llm.ollama.ollama_eval:
+    model: qwen2.5-coder:7b
+    allow_code_execution: true
+    languages: [python]
+    num_tasks: 10
+    num_predict: 512
+
+- name: Only own tasks from a file on the host
+  local_llm.ollama.ollama_eval:
+    model: my-coder
+    allow_code_execution: true
+    bundled_tasks: false
+    task_files:
+      - /srv/eval/team-tasks.json
+"""
+
+RETURN = r"""
+model:
+  description: The model as given in O(model).
+  returned: always
+  type: str
+  sample: my-coder
+server_version:
+  description: Version of the Ollama server (C(/api/version)).
+  returned: always
+  type: str
+  sample: 0.32.15
+model_parameters:
+  description: The model as C(/api/show) reports it.
+  returned: always
+  type: dict
+  contains:
+    details:
+      description: Family, parameter size, quantization level and format.
+      type: dict
+      sample: {"family": "qwen2", "parameter_size": "7.6B", "quantization_level": "Q4_K_M"}
+    parameters:
+      description: The Modelfile parameters (typed; C(stop) is a list).
+      type: dict
+      sample: {"num_ctx": 16384, "temperature": 0.2, "stop": ["<|im_end|>"]}
+    context_length:
+      description: The model's trained context length from C(model_info).
+      type: int
+    capabilities:
+      description: What the server says the model can do.
+      type: list
+      elements: str
+settings:
+  description: What was evaluated with, for comparing results.
+  returned: always
+  type: dict
+  contains:
+    api:
+      description: V(chat) or V(generate).
+      type: str
+    options:
+      description: The full C(options) sent with every request.
+      type: dict
+    task_ids:
+      description: The ids of the tasks, in the order they ran.
+      type: list
+      elements: str
+    limits:
+      description: Per-run limits (timeout_seconds, cpu_seconds, memory_mb, processes, file_size_mb, open_files).
+      type: dict
+sandbox:
+  description: How the answers were contained.
+  returned: when not in check mode
+  type: dict
+  contains:
+    user:
+      description: The user the answers ran as.
+      type: str
+    network_isolated:
+      description: Whether they ran in a new network namespace (no network).
+      type: bool
+    pid_namespace:
+      description: Whether they ran in a new PID namespace (all their processes died with the run).
+      type: bool
+    isolation:
+      description: The containment in words, or why there was none.
+      type: str
+    python:
+      description: The Python the answers ran with.
+      type: str
+    go:
+      description: C(go version) of the Go toolchain, null when there is none (Go tasks skipped).
+      type: str
+tasks:
+  description: One entry per task, in order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The task's id.
+      type: str
+    language:
+      description: V(python) or V(go).
+      type: str
+    difficulty:
+      description: V(easy), V(medium) or V(hard).
+      type: str
+    source:
+      description: V(bundled) or the task file's path.
+      type: str
+    outcome:
+      description:
+        - V(pass), V(fail) (a test failed or the code crashed under test), V(error) (the code does not load or
+          compile, or lacks the entry point), V(timeout) (wall clock or CPU limit), V(no_code) (no code in the
+          answer), V(skipped) (no Go toolchain), V(planned) (check mode).
+      type: str
+    detail:
+      description: The end of the error output, empty for a pass.
+      type: str
+    extracted:
+      description: How the code was found (V(fenced), V(unclosed fence), V(tagged), V(bare), V(body)), null for none.
+      type: str
+    answer_chars:
+      description: Length of the answer in characters.
+      type: int
+    eval_count:
+      description: Tokens generated for the answer.
+      type: int
+    tokens_per_second:
+      description: Generation rate of the answer, Ollama's C(eval_count / eval_duration * 1e9).
+      type: float
+    done_reason:
+      description: V(stop) or V(length) (cut at O(num_predict)).
+      type: str
+    generation_seconds:
+      description: Client wall time of the request.
+      type: float
+    test_seconds:
+      description: Wall time of the test run (with the Go build for Go tasks).
+      type: float
+summary:
+  description: The score and the speed.
+  returned: always
+  type: dict
+  contains:
+    total:
+      description: Tasks scored (all but the skipped ones).
+      type: int
+    passed:
+      description: Tasks whose tests passed.
+      type: int
+    pass_rate:
+      description: C(passed / total * 100), one decimal place.
+      type: float
+      sample: 64.7
+    counts:
+      description: Number of tasks per outcome.
+      type: dict
+      sample: {"pass": 22, "fail": 8, "error": 2, "timeout": 1, "no_code": 1, "skipped": 5}
+    tokens_per_second:
+      description: Statistics (count, median, mean, min, max, stdev) of the per-task generation rates.
+      type: dict
+    generated_tokens:
+      description: Tokens generated over all answers.
+      type: int
+    wall_seconds:
+      description: Wall time of the whole evaluation.
+      type: float
+thresholds:
+  description: The threshold applied and the sentence when it failed.
+  returned: always
+  type: dict
+  contains:
+    min_pass_rate:
+      description: O(min_pass_rate).
+      type: float
+    problems:
+      description: One sentence per failed threshold.
+      type: list
+      elements: str
+"""
+
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.local_llm.ollama.plugins.module_utils import _eval
+from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
+    api_argument_spec, client_from_module,
+)
+from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
+from ansible_collections.local_llm.ollama.plugins.module_utils._eval_sandbox import Sandbox, SandboxError
+from ansible_collections.local_llm.ollama.plugins.module_utils._eval_tasks import (
+    TaskFileError, bundled_tasks, read_task_file, select_tasks,
+)
+from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, find_model, parse_name
+
+EXECUTION_REFUSED = ("allow_code_execution is not set: ollama_eval runs the code the model writes on this host "
+                     "(contained: unprivileged user, time/CPU/memory/process limits, no network where the host "
+                     "allows it, throwaway folder). Set allow_code_execution: true to run it.")
+PULL_HINT = "pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) or create it"
+
+
+class MissingModel(Exception):
+    pass
+
+
+def load_tasks(params):
+    lists = [bundled_tasks()] if params["bundled_tasks"] else []
+    lists += [read_task_file(path) for path in params["task_files"]]
+    return select_tasks(lists, params["task_ids"], params["languages"], params["num_tasks"])
+
+
+def base_result(params, client, tasks):
+    return {"changed": False, "model": params["model"], "server_version": client.version(),
+            "settings": {"api": params["api"], "options": _eval.request_options(params),
+                         "task_ids": [task["id"] for task in tasks], "limits": _eval.limits_of(params).as_dict()}}
+
+
+def planned(tasks):
+    return [{"id": task["id"], "language": task["language"], "difficulty": task.get("difficulty"),
+             "source": task["source"], "outcome": "planned"} for task in tasks]
+
+
+def evaluate(module, client, tasks, result):
+    params = module.params
+    started = time.monotonic()
+    sandbox = Sandbox(params["sandbox_user"], params["require_network_isolation"]).probe()
+    with sandbox:
+        evaluation = _eval.Evaluation(client, params, sandbox, tasks)
+        toolchains = evaluation.prepare()
+        result["sandbox"] = dict(sandbox.describe(), **toolchains)
+        if not result["sandbox"]["network_isolated"]:
+            module.warn("ollama_eval: the answers ran with network access (%s)" % result["sandbox"]["isolation"])
+        result["tasks"] = evaluation.run()
+    result["summary"] = _eval.summarize(result["tasks"], time.monotonic() - started)
+
+
+def run(module):
+    params = module.params
+    client = client_from_module(module)
+    tasks = load_tasks(params)
+    result = base_result(params, client, tasks)
+    if find_model(client.list_models(), params["model"]) is None:
+        raise MissingModel("model %r is not on the Ollama server at %s; %s"
+                           % (params["model"], client.base_url, PULL_HINT % (params["model"], params["model"])))
+    result["model_parameters"] = _eval.model_parameters(client.show(params["model"]))
+    result["thresholds"] = {"min_pass_rate": params["min_pass_rate"], "problems": []}
+    if module.check_mode:
+        result["tasks"] = planned(tasks)
+        result["summary"] = _eval.summarize([], 0)
+        result["msg"] = "check mode: would run %d tasks against %s; nothing was sent or executed" % (
+            len(tasks), params["model"])
+        return result
+    evaluate(module, client, tasks, result)
+    summary = result["summary"]
+    problem = _eval.threshold_problem(summary, params["min_pass_rate"])
+    text = "%s: %s/%s tasks passed (%s%%; %s), median %s tok/s, %s s" % (
+        params["model"], summary["passed"], summary["total"], summary["pass_rate"], _eval.outcome_text(summary),
+        summary["tokens_per_second"]["median"], summary["wall_seconds"])
+    if problem:
+        result["thresholds"]["problems"] = [problem]
+        module.fail_json(msg="%s: %s. Measured: %s" % (params["model"], problem, text), **result)
+    result["msg"] = text
+    return result
+
+
+def main():
+    spec = api_argument_spec()
+    spec.update(
+        model=dict(type="str", required=True),
+        allow_code_execution=dict(type="bool", default=False),
+        temperature=dict(type="float", default=0),
+        seed=dict(type="int", default=42),
+        num_tasks=dict(type="int"),
+        task_ids=dict(type="list", elements="str"),
+        languages=dict(type="list", elements="str", choices=["python", "go"]),
+        task_files=dict(type="list", elements="path", default=[]),
+        bundled_tasks=dict(type="bool", default=True),
+        num_predict=dict(type="int", default=1024),
+        num_ctx=dict(type="int", default=4096),
+        options=dict(type="dict", default={}),
+        keep_alive=dict(type="str"),
+        api=dict(type="str", choices=["chat", "generate"], default="chat"),
+        task_timeout=dict(type="int", default=10),
+        memory_limit_mb=dict(type="int", default=512),
+        max_processes=dict(type="int", default=32),
+        sandbox_user=dict(type="str", default="nobody"),
+        require_network_isolation=dict(type="bool", default=False),
+        python_interpreter=dict(type="path"),
+        go_binary=dict(type="path"),
+        go_build_timeout=dict(type="int", default=120),
+        min_pass_rate=dict(type="float", no_log=False),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    params = module.params
+    try:
+        if not params["allow_code_execution"]:
+            module.fail_json(msg=EXECUTION_REFUSED)
+        parse_name(params["model"])
+        _eval.validate_settings(params)
+        module.exit_json(**run(module))
+    except (_eval.EvalInputError, TaskFileError, SandboxError) as exc:
+        module.fail_json(msg=str(exc))
+    except (MissingModel, InvalidModelName) as exc:
+        module.fail_json(msg="model: %s" % exc)
+    except OllamaNotFound as exc:
+        module.fail_json(msg="model %r was not found while evaluating (%s); %s"
+                         % (params["model"], exc, PULL_HINT % (params["model"], params["model"])),
+                         url=exc.url, status=exc.status, server_message=exc.server_message)
+    except OllamaError as exc:
+        module.fail_json(msg=str(exc), url=exc.url, status=exc.status, server_message=exc.server_message)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.local_llm.ollama.plugins.module_utils._server_env import (
+    compose_environment, environment_errors, origin_is_local, remote_origins,
+)
+
+
+@pytest.mark.parametrize("name", ["OLLAMA_HOST", "_X", "a1", "HTTPS_PROXY"])
+def test_valid_names(name):
+    assert environment_errors({name: "v", "B": True, "C": 3, "D": None}, "opt") == []
+
+
+@pytest.mark.parametrize("name", ["OLLAMA_X\n", "1A", "A-B", "A B", "", "A\n    privileged: true", "Ä", 5])
+def test_invalid_names(name):
+    (error,) = environment_errors({name: "v"}, "opt")
+    assert error.startswith("opt: the name %r is not a valid environment name" % (name,))
+
+
+@pytest.mark.parametrize("value,words", [("a\nb", "a newline"), ("a\rb", "a carriage return"), ("a\x00", "a NUL byte")])
+def test_invalid_values(value, words):
+    assert environment_errors({"A": value}, "opt") == ["opt: the value of A contains %s; environment values must be "
+                                                       "a single line" % words]
+
+
+def test_secret_values_are_never_echoed():
+    errors = environment_errors({"TOKEN": "s3cr3t\nprivileged: true"}, "opt")
+    assert errors and not any("s3cr3t" in error for error in errors)
+
+
+def test_compose_environment_doubles_every_dollar_and_writes_text():
+    assert compose_environment({"P": "pa$word ${HOME} $$", "B": True, "F": False, "N": None, "I": 3}) == {
+        "P": "pa$$word $${HOME} $$$$", "B": "1", "F": "0", "N": "", "I": "3"}
+
+
+def test_not_a_dict():
+    assert environment_errors(["A=1"], "opt") == ["opt must be a dict of NAME: value, got list"]
+
+
+@pytest.mark.parametrize("origin,local", [
+    ("http://localhost", True), ("https://localhost:3000", True), ("http://app.localhost:8080", True),
+    ("http://127.0.0.1:5173", True), ("http://127.1.2.3", True), ("https://[::1]:8443", True),
+    ("chrome-extension://abcdefgh", True), ("app://obsidian.md", True), ("vscode-webview://x", True),
+    ("*", False), ("http://localhost:*", False), ("chrome-extension://*", False), ("https://example.com", False),
+    ("http://192.168.1.10", False), ("http://0.0.0.0", False), ("localhost", False), ("http://localhost.evil.com", False),
+])
+def test_origin_is_local(origin, local):
+    assert origin_is_local(origin) is local
+
+
+def test_remote_origins_splits_on_commas():
+    assert remote_origins(" http://localhost:3000 , *,https://a.example ,") == ["*", "https://a.example"]
+    assert remote_origins(None) == [] and remote_origins("") == []
