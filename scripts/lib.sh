@@ -16,6 +16,11 @@ BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix community/
 MOLECULE_RELEASES=(bookworm trixie)
 # shellcheck disable=SC2034
 MOLECULE_MATRIX_SCENARIOS=(native site docker)
+# Molecule runs in two lanes side by side. These scenarios form lane "dind": they share molecule/docker/create.yml's
+# build cache and images (or, for lab, its machines' own network namespaces), so they run one after another; all
+# others (systemd containers on the host network, each scenario on its own ports) form lane "host".
+# shellcheck disable=SC2034
+MOLECULE_DIND_LANE=(docker docker_conflict docker_check site_docker lab)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

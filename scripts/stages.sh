@@ -164,10 +164,45 @@ scenario_releases() {
   fi | if [ -n "${LLO_RELEASES:-}" ]; then grep -xF -f <(tr ' ' '\n' <<< "$LLO_RELEASES"); else cat; fi
 }
 
-# Runs every scenario, or those named in $LLO_SCENARIOS (space-separated), on each of its Debian releases; the
-# results are named <scenario>@<release> and each run's log line names the image.
+# One scenario on one release, its output into .work/molecule/<scenario>@<release>.log, printed whole when it ends
+# (two lanes run at once; their lines would interleave). Records molecule:<scenario>@<release>.
+run_scenario() {
+  local s="$1" release="$2" image start rc=0 out="$WORK_DIR/molecule/$1@$2.log" missing
+  if [ "$s" = native_real ] && missing="$(real_tier_missing)" && [ -n "$missing" ]; then
+    log "molecule scenario native_real skipped: $missing"
+    return 0
+  fi
+  image="${MOLECULE_IMAGES[$release]}"
+  start=$SECONDS
+  log "molecule scenario $s on $image: start"
+  (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
+  {
+    printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image"
+    cat "$out"
+  } >&2
+  if [ $rc -eq 0 ]; then
+    record "molecule:$s@$release" 1 0
+    log "molecule scenario $s on $image passed in $((SECONDS - start)) s"
+  else
+    record "molecule:$s@$release" 0 1
+    log "molecule scenario $s on $image FAILED in $((SECONDS - start)) s"
+  fi
+  return $rc
+}
+
+# Runs "<scenario>@<release>" items one after another; returns 1 when one failed.
+run_lane() {
+  local item rc=0
+  for item in "$@"; do run_scenario "${item%@*}" "${item#*@}" || rc=1; done
+  return $rc
+}
+
+# Runs every scenario, or those named in $LLO_SCENARIOS (space-separated), on each of its Debian releases, in two
+# lanes side by side (MOLECULE_DIND_LANE in lib.sh); results are named <scenario>@<release>, each log names the image.
 stage_molecule() {
-  local scenarios=() s rc=0 start release image missing
+  local scenarios=() s rc=0 release dind=() host=() pid_dind pid_host
+  # The image scripts/build-image.sh built for each release, before the lanes start (run_scenario reads it).
+  local -A MOLECULE_IMAGES=()
   read -r -a scenarios <<< "${LLO_SCENARIOS:-}"
   [ ${#scenarios[@]} -gt 0 ] || mapfile -t scenarios < <(molecule_scenarios)
   ensure_docker_engine
@@ -179,25 +214,22 @@ stage_molecule() {
   # Container names carry the checkout, so two checkouts can run the same scenario at once.
   LLO_CHECKOUT_ID="$(echo "$REPO_ROOT" | sha256sum | cut -c1-8)"
   export LLO_CHECKOUT_ID
+  mkdir -p "$WORK_DIR/molecule"
   for release in "${MOLECULE_RELEASES[@]}"; do
     for s in "${scenarios[@]}"; do
       scenario_releases "$s" | grep -qx "$release" || continue
-      if [ "$s" = native_real ] && missing="$(real_tier_missing)" && [ -n "$missing" ]; then
-        log "molecule scenario native_real skipped: $missing"
-        continue
+      if [ -z "${MOLECULE_IMAGES[$release]:-}" ]; then
+        MOLECULE_IMAGES[$release]="$("$REPO_ROOT/scripts/build-image.sh" "$release")" \
+          || { log "the $release image could not be built"; record "molecule:image@$release" 0 1; rc=1; continue 2; }
       fi
-      image="$("$REPO_ROOT/scripts/build-image.sh" "$release")" || { record "molecule:$s@$release" 0 1; rc=1; continue; }
-      start=$SECONDS
-      log "molecule scenario $s on $image"
-      if (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s"); then
-        record "molecule:$s@$release" 1 0
-        log "molecule scenario $s on $image passed in $((SECONDS - start)) s"
-      else
-        record "molecule:$s@$release" 0 1
-        log "molecule scenario $s on $image FAILED in $((SECONDS - start)) s"
-        rc=1
-      fi
+      if [[ " ${MOLECULE_DIND_LANE[*]} " == *" $s "* ]]; then dind+=("$s@$release"); else host+=("$s@$release"); fi
     done
   done
+  log "molecule lane dind: ${dind[*]:-none}"
+  log "molecule lane host: ${host[*]:-none}"
+  run_lane "${dind[@]}" & pid_dind=$!
+  run_lane "${host[@]}" & pid_host=$!
+  wait "$pid_dind" || rc=1
+  wait "$pid_host" || rc=1
   return $rc
 }
