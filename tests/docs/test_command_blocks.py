@@ -92,8 +92,12 @@ CANNOT_RUN_HERE = {
     'cd local_llm.ollama': 'the folder of the clone above',
     'make molecule SCENARIO=preflight': 'a molecule scenario; the molecule stage of make test runs every scenario',
     'make sanity': 'several minutes; it is a stage of make test of its own',
-    'scripts/ansible-test.sh sanity --test validate-modules plugins/modules/ollama_model.py':
-        'ansible-test sanity; the sanity stage of make test runs it on every file',
+    'make molecule SCENARIO=site RELEASE=trixie':
+        'a molecule scenario on Debian 13; the molecule stage of make test runs site on both releases',
+    '.venv/bin/nox -s sanity-2.17 -- --test validate-modules plugins/modules/ollama_model.py':
+        'ansible-test sanity under ansible-core 2.17; the sanity stage of make test runs it on every file',
+    '.venv/bin/nox -l': 'lists the nox sessions; make test runs every one of them (stages sanity, units, smoke)',
+    'LLO_CORE_VERSIONS=2.18 make units': 'ansible-test units under ansible-core 2.18; a stage of make test',
     'ollama create my-coder -f modelfiles/coding-assistant.Modelfile':
         'needs Ollama and the 4.7 GB qwen2.5-coder:7b from the network; molecule scenario native builds my-coder',
     'ollama show my-coder --parameters': NO_OLLAMA,
