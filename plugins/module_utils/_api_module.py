@@ -26,7 +26,8 @@ def client_from_module(module):
         client = OllamaClient(host=params["host"], timeout=params["timeout"],
                               validate_certs=params["validate_certs"])
     except ValueError as exc:
-        module.fail_json(msg="host: %s" % exc)
+        # The message names the option itself (host, or OLLAMA_HOST when host is not set).
+        module.fail_json(msg="%s" % exc)
     if params["wait_for_server"] > 0:
         client.wait_until_up(params["wait_for_server"])
     return client

@@ -16,12 +16,11 @@ import time
 
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.urls import Request
+from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
 
 from http.client import HTTPException, RemoteDisconnected
 from urllib.error import HTTPError, URLError
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 11434
 DEFAULT_TIMEOUT = 30
 STRUCTURED_CREATE_VERSION = "0.5.5"
 
@@ -69,62 +68,20 @@ class OllamaConnectionError(OllamaError):
 
 # ---------------------------------------------------------------- base URL (envconfig.Host semantics)
 
-def _split_host_port(hostport):
-    """Go net.SplitHostPort; return None when there is no port."""
-    if hostport.startswith("["):
-        end = hostport.find("]")
-        if end < 0 or not hostport[end + 1:].startswith(":"):
-            return None
-        return hostport[1:end], hostport[end + 2:]
-    if hostport.count(":") != 1:
-        return None
-    host, port = hostport.split(":")
-    return host, port
-
-
-def _connectable(host):
-    """0.0.0.0 / :: are listen addresses; connect to loopback like the ollama CLI does."""
-    if host in ("", "0.0.0.0"):
-        return DEFAULT_HOST
-    if host in ("::", "[::]"):
-        return "::1"
-    return host
-
-
-def base_url_from(value):
-    """Turn an OLLAMA_HOST style value into a base URL (scheme://host:port[/path], no trailing slash)."""
-    text = (value or "").strip().strip("\"'").strip()
-    scheme, sep, hostport = text.partition("://")
-    default_port = str(DEFAULT_PORT)
-    if not sep:
-        scheme, hostport = "http", text
-    elif scheme == "http":
-        default_port = "80"
-    elif scheme == "https":
-        default_port = "443"
-    else:
-        raise ValueError("unsupported scheme %r in Ollama host %r; use http:// or https://" % (scheme, value))
-    hostport, _sep, path = hostport.partition("/")
-    split = _split_host_port(hostport)
-    if split is None:
-        host, port = hostport.strip("[]") or DEFAULT_HOST, default_port
-    else:
-        host, port = split
-    if not port.isdigit() or int(port) > 65535:
-        port = default_port
-    host = _connectable(host)
-    if ":" in host:
-        host = "[%s]" % host
-    url = "%s://%s:%s" % (scheme, host, int(port))
-    return url + ("/" + path.rstrip("/") if path.rstrip("/") else "")
+def base_url_from(value, option="host"):
+    """The base URL (scheme://host:port[/path]) of an OLLAMA_HOST style value (module_utils/_endpoint.py)."""
+    return parse_endpoint(value, option)["url"]
 
 
 def resolve_base_url(host=None, environ=None):
     """Module option ``host`` first, else OLLAMA_HOST, else http://127.0.0.1:11434."""
     environ = os.environ if environ is None else environ
-    if host:
-        return base_url_from(host)
-    return base_url_from(environ.get("OLLAMA_HOST", ""))
+    if host is not None:
+        if not host.strip():
+            raise EndpointError("host is empty; leave it out to use OLLAMA_HOST (or 127.0.0.1:11434), or give "
+                                "[http:// or https://]HOST[:PORT]")
+        return base_url_from(host, "host")
+    return base_url_from(environ.get("OLLAMA_HOST", ""), "OLLAMA_HOST")
 
 
 # ---------------------------------------------------------------- versions
