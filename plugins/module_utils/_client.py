@@ -16,6 +16,7 @@ import time
 
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.urls import Request
+from ansible_collections.local_llm.ollama.plugins.module_utils import _version
 from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
 
 from http.client import HTTPException, RemoteDisconnected
@@ -87,19 +88,17 @@ def resolve_base_url(host=None, environ=None):
 # ---------------------------------------------------------------- versions
 
 def parse_version(text):
-    """'0.32.15' -> (0, 32, 15); pre-release suffixes ignored; unparsable -> None."""
-    match = re.match(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?", text or "")
-    if not match:
-        return None
-    return tuple(int(part or 0) for part in match.groups())
+    """'0.32.15' -> (0, 32, 15) (at least three parts); pre-release suffixes ignored; unparsable -> None."""
+    parsed = _version.parse_lenient(text)
+    return None if parsed is None else (parsed + (0, 0))[:max(3, len(parsed))]
 
 
 def version_at_least(version, minimum):
     """True when ``version`` >= ``minimum``; a dev build reporting 0.0.0 counts as newest."""
     parsed = parse_version(version)
-    if parsed is None or parsed == (0, 0, 0):
+    if parsed is None or not any(parsed):
         return True
-    return parsed >= parse_version(minimum)
+    return _version.at_least(parsed, parse_version(minimum))
 
 
 # ---------------------------------------------------------------- errors
