@@ -257,35 +257,40 @@ class OllamaClient:
             raise self._http_error(method, path, response.status, to_text(data["error"]))
         return data
 
-    def stream(self, path, body, on_progress=None, timeout=None):
-        """POST a streaming request; feed each NDJSON object to ``on_progress``; return the last object.
+    def events(self, path, body, timeout=None):
+        """POST ``body`` with ``stream: true`` and yield each NDJSON object of the answer (the one stream reader).
 
-        An ``{"error": ...}`` line (sent on HTTP 200 once streaming started) raises OllamaError.
+        An ``{"error": ...}`` line (sent on HTTP 200 once streaming started) raises OllamaError; a connection lost
+        mid-stream raises OllamaConnectionError. The response is closed when the caller stops iterating.
         """
-        payload = dict(body, stream=True)
-        response = self.open("POST", path, data=json.dumps(payload).encode("utf-8"),
-                             headers={"Content-Type": "application/json"}, timeout=timeout)
-        last = None
+        payload = json.dumps(dict(body, stream=True)).encode("utf-8")
+        response = self.open("POST", path, data=payload, headers={"Content-Type": "application/json"},
+                             timeout=timeout)
         try:
             for line in response:
-                last = self._stream_line(path, response.status, line, on_progress) or last
+                event = parse_stream_line(self.url(path), path, response.status, line)
+                if event is not None:
+                    yield event
         except (HTTPException, OSError) as exc:
             reason, hint = _connection_hint(exc, timeout or self.timeout)
             raise OllamaConnectionError("POST", self.url(path), reason="stream interrupted: %s" % reason,
                                         hint=hint)
         finally:
             response.close()
+
+    def stream(self, path, body, on_progress=None, timeout=None):
+        """POST a streaming request (pull, create, push); feed each object to ``on_progress``; return the last one,
+        which must say ``{"status": "success"}``."""
+        last = None
+        for event in self.events(path, body, timeout):
+            if on_progress is not None:
+                on_progress(event)
+            last = event
         if last is None or last.get("status") != "success":
-            raise OllamaError("POST", self.url(path), status=response.status,
+            raise OllamaError("POST", self.url(path), status=200,
                               reason="the progress stream ended without {\"status\": \"success\"} (last: %s)"
                               % json.dumps(last), hint="see the server log (`journalctl -u ollama`)")
         return last
-
-    def _stream_line(self, path, status, line, on_progress):
-        event = parse_stream_line(self.url(path), path, status, line)
-        if event is not None and on_progress is not None:
-            on_progress(event)
-        return event
 
     # -- readiness and version
 

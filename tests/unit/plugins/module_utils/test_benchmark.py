@@ -11,7 +11,7 @@ import os
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark as bench
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
+from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaClient, OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
@@ -295,8 +295,11 @@ class FakeClock:
         return self.now
 
 
-class ScriptedClient:
+class ScriptedClient(OllamaClient):
+    """The real client's stream reader (events) over a scripted response instead of a socket."""
+
     def __init__(self, lines, clock, step=0.01):
+        super(ScriptedClient, self).__init__(host="ollama.test:80")
         self.response = ScriptedResponse([line.encode("utf-8") for line in lines], clock, step)
         self.sent = []
 
