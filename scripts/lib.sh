@@ -44,6 +44,33 @@ quiet_pip() {
   fi
 }
 
+# What the controller virtualenv needs from the system before pip can run: Python 3.10+ with its venv module and
+# ensurepip (Debian and Ubuntu package that part separately as python3-venv). Names what is missing and the command
+# that installs it, or installs it when this user is root or sudo works without a password (LLO_NO_SUDO=1 stops that).
+# LLO_PYTHON picks another interpreter (default: python3).
+ensure_host_prerequisites() {
+  local python="${LLO_PYTHON:-python3}" missing=() version
+  if ! command -v "$python" >/dev/null 2>&1; then
+    die "make provision needs Python 3.10 or newer and its venv module; $python is not installed. Install them with: sudo apt-get install -y python3 python3-venv"
+  fi
+  version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+    || die "make provision needs Python 3.10 or newer (ansible-core 2.17+ runs on no older one); $python is $version"
+  "$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local install=(apt-get install -y --no-install-recommends "${missing[@]}")
+  if [ "${LLO_NO_SUDO:-0}" != 1 ] && command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+      log "installing ${missing[*]} (Python $version has no venv module with ensurepip)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${install[@]}" && return 0
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      log "installing ${missing[*]} with sudo (Python $version has no venv module with ensurepip)"
+      sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive "${install[@]}" && return 0
+    fi
+  fi
+  die "make provision needs ${missing[*]}: Python $version has no venv module with ensurepip, so no virtualenv can be created. Install it with: sudo apt-get install -y ${missing[*]} (then run make provision again)"
+}
+
 # Creates the controller virtualenv; installs a requirements file again only when some requirements file changed.
 ensure_venv() {
   local req="${1:-$REPO_ROOT/requirements/dev.txt}"
@@ -54,7 +81,7 @@ ensure_venv() {
     return 0
   fi
   log "installing $req into the virtualenv $VENV_DIR"
-  [ -x "$VENV_DIR/bin/python" ] || python3 -m venv "$VENV_DIR"
+  [ -x "$VENV_DIR/bin/python" ] || "${LLO_PYTHON:-python3}" -m venv "$VENV_DIR"
   quiet_pip install --upgrade pip
   quiet_pip install -r "$req"
   [ "$(head -n 1 "$stamp" 2>/dev/null)" = "$hash" ] || echo "$hash" > "$stamp"

@@ -4,6 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+ensure_host_prerequisites
 ensure_venv "$REPO_ROOT/requirements/controller.txt"
 activate_env
 ensure_collections

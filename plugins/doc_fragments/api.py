@@ -22,7 +22,7 @@ options:
     type: str
   timeout:
     description:
-      - Seconds to wait for an answer to one API request (connect and each read).
+      - Seconds to wait for an answer to one API request (connect and each read), 1 to 86400.
     type: int
     default: 30
   validate_certs:
@@ -33,7 +33,7 @@ options:
   wait_for_server:
     description:
       - Seconds to wait for the server to answer before the first request, for a service
-        that was just (re)started. V(0) does not wait (reads are still retried a few times).
+        that was just (re)started, 0 to 86400. V(0) does not wait (reads are still retried a few times).
     type: int
     default: 0
 """

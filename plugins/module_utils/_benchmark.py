@@ -11,6 +11,8 @@ __metaclass__ = type
 import math
 import re
 
+from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import coerce_parameters
+
 DEFAULT_PROMPTS = (
     "Write a Python function that returns the n-th Fibonacci number iteratively.",
     "Explain what a race condition is and show a short Go example that has one.",
@@ -59,10 +61,22 @@ def validate_settings(params):
         if not prompts or any(not str(prompt).strip() for prompt in prompts):
             raise BenchmarkInputError("prompts must be a non-empty list of non-empty strings; leave it out to use "
                                       "the built-in coding prompts")
-    clashes = sorted(set(params.get("options") or {}) & set(OWN_OPTIONS))
+    try:
+        check_request_options(params.get("options"), OWN_OPTIONS)
+    except ValueError as exc:
+        raise BenchmarkInputError(str(exc))
+
+
+def check_request_options(options, own_options):
+    """The ``options`` of a generation request (ollama_benchmark, ollama_eval): names Ollama knows, typed values,
+    none of the module's own options. ValueError naming the first problem."""
+    clashes = sorted(set(options or {}) & set(own_options))
     if clashes:
-        raise BenchmarkInputError("options must not contain %s; use the module options of the same name"
-                                  % ", ".join(clashes))
+        raise ValueError("options must not contain %s; use the module options of the same name" % ", ".join(clashes))
+    try:
+        coerce_parameters(options or {})
+    except ValueError as exc:
+        raise ValueError("options: %s" % exc)
 
 
 def plan_prompts(prompts, count):

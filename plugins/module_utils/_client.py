@@ -16,12 +16,12 @@ import time
 
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.urls import Request
+from ansible_collections.local_llm.ollama.plugins.module_utils import _version
+from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
 
 from http.client import HTTPException, RemoteDisconnected
 from urllib.error import HTTPError, URLError
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 11434
 DEFAULT_TIMEOUT = 30
 STRUCTURED_CREATE_VERSION = "0.5.5"
 
@@ -69,80 +69,36 @@ class OllamaConnectionError(OllamaError):
 
 # ---------------------------------------------------------------- base URL (envconfig.Host semantics)
 
-def _split_host_port(hostport):
-    """Go net.SplitHostPort; return None when there is no port."""
-    if hostport.startswith("["):
-        end = hostport.find("]")
-        if end < 0 or not hostport[end + 1:].startswith(":"):
-            return None
-        return hostport[1:end], hostport[end + 2:]
-    if hostport.count(":") != 1:
-        return None
-    host, port = hostport.split(":")
-    return host, port
-
-
-def _connectable(host):
-    """0.0.0.0 / :: are listen addresses; connect to loopback like the ollama CLI does."""
-    if host in ("", "0.0.0.0"):
-        return DEFAULT_HOST
-    if host in ("::", "[::]"):
-        return "::1"
-    return host
-
-
-def base_url_from(value):
-    """Turn an OLLAMA_HOST style value into a base URL (scheme://host:port[/path], no trailing slash)."""
-    text = (value or "").strip().strip("\"'").strip()
-    scheme, sep, hostport = text.partition("://")
-    default_port = str(DEFAULT_PORT)
-    if not sep:
-        scheme, hostport = "http", text
-    elif scheme == "http":
-        default_port = "80"
-    elif scheme == "https":
-        default_port = "443"
-    else:
-        raise ValueError("unsupported scheme %r in Ollama host %r; use http:// or https://" % (scheme, value))
-    hostport, _sep, path = hostport.partition("/")
-    split = _split_host_port(hostport)
-    if split is None:
-        host, port = hostport.strip("[]") or DEFAULT_HOST, default_port
-    else:
-        host, port = split
-    if not port.isdigit() or int(port) > 65535:
-        port = default_port
-    host = _connectable(host)
-    if ":" in host:
-        host = "[%s]" % host
-    url = "%s://%s:%s" % (scheme, host, int(port))
-    return url + ("/" + path.rstrip("/") if path.rstrip("/") else "")
+def base_url_from(value, option="host"):
+    """The base URL (scheme://host:port[/path]) of an OLLAMA_HOST style value (module_utils/_endpoint.py)."""
+    return parse_endpoint(value, option)["url"]
 
 
 def resolve_base_url(host=None, environ=None):
     """Module option ``host`` first, else OLLAMA_HOST, else http://127.0.0.1:11434."""
     environ = os.environ if environ is None else environ
-    if host:
-        return base_url_from(host)
-    return base_url_from(environ.get("OLLAMA_HOST", ""))
+    if host is not None:
+        if not host.strip():
+            raise EndpointError("host is empty; leave it out to use OLLAMA_HOST (or 127.0.0.1:11434), or give "
+                                "[http:// or https://]HOST[:PORT]")
+        return base_url_from(host, "host")
+    return base_url_from(environ.get("OLLAMA_HOST", ""), "OLLAMA_HOST")
 
 
 # ---------------------------------------------------------------- versions
 
 def parse_version(text):
-    """'0.32.15' -> (0, 32, 15); pre-release suffixes ignored; unparsable -> None."""
-    match = re.match(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?", text or "")
-    if not match:
-        return None
-    return tuple(int(part or 0) for part in match.groups())
+    """'0.32.15' -> (0, 32, 15) (at least three parts); pre-release suffixes ignored; unparsable -> None."""
+    parsed = _version.parse_lenient(text)
+    return None if parsed is None else (parsed + (0, 0))[:max(3, len(parsed))]
 
 
 def version_at_least(version, minimum):
     """True when ``version`` >= ``minimum``; a dev build reporting 0.0.0 counts as newest."""
     parsed = parse_version(version)
-    if parsed is None or parsed == (0, 0, 0):
+    if parsed is None or not any(parsed):
         return True
-    return parsed >= parse_version(minimum)
+    return _version.at_least(parsed, parse_version(minimum))
 
 
 # ---------------------------------------------------------------- errors
@@ -301,35 +257,40 @@ class OllamaClient:
             raise self._http_error(method, path, response.status, to_text(data["error"]))
         return data
 
-    def stream(self, path, body, on_progress=None, timeout=None):
-        """POST a streaming request; feed each NDJSON object to ``on_progress``; return the last object.
+    def events(self, path, body, timeout=None):
+        """POST ``body`` with ``stream: true`` and yield each NDJSON object of the answer (the one stream reader).
 
-        An ``{"error": ...}`` line (sent on HTTP 200 once streaming started) raises OllamaError.
+        An ``{"error": ...}`` line (sent on HTTP 200 once streaming started) raises OllamaError; a connection lost
+        mid-stream raises OllamaConnectionError. The response is closed when the caller stops iterating.
         """
-        payload = dict(body, stream=True)
-        response = self.open("POST", path, data=json.dumps(payload).encode("utf-8"),
-                             headers={"Content-Type": "application/json"}, timeout=timeout)
-        last = None
+        payload = json.dumps(dict(body, stream=True)).encode("utf-8")
+        response = self.open("POST", path, data=payload, headers={"Content-Type": "application/json"},
+                             timeout=timeout)
         try:
             for line in response:
-                last = self._stream_line(path, response.status, line, on_progress) or last
+                event = parse_stream_line(self.url(path), path, response.status, line)
+                if event is not None:
+                    yield event
         except (HTTPException, OSError) as exc:
             reason, hint = _connection_hint(exc, timeout or self.timeout)
             raise OllamaConnectionError("POST", self.url(path), reason="stream interrupted: %s" % reason,
                                         hint=hint)
         finally:
             response.close()
+
+    def stream(self, path, body, on_progress=None, timeout=None):
+        """POST a streaming request (pull, create, push); feed each object to ``on_progress``; return the last one,
+        which must say ``{"status": "success"}``."""
+        last = None
+        for event in self.events(path, body, timeout):
+            if on_progress is not None:
+                on_progress(event)
+            last = event
         if last is None or last.get("status") != "success":
-            raise OllamaError("POST", self.url(path), status=response.status,
+            raise OllamaError("POST", self.url(path), status=200,
                               reason="the progress stream ended without {\"status\": \"success\"} (last: %s)"
                               % json.dumps(last), hint="see the server log (`journalctl -u ollama`)")
         return last
-
-    def _stream_line(self, path, status, line, on_progress):
-        event = parse_stream_line(self.url(path), path, status, line)
-        if event is not None and on_progress is not None:
-            on_progress(event)
-        return event
 
     # -- readiness and version
 

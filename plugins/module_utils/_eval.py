@@ -49,10 +49,10 @@ def validate_settings(params):
     for failed, message in checks:
         if failed:
             raise EvalInputError(message)
-    clashes = sorted(set(params.get("options") or {}) & {"num_predict", "num_ctx", "temperature", "seed"})
-    if clashes:
-        raise EvalInputError("options must not contain %s; use the module options of the same name"
-                             % ", ".join(clashes))
+    try:
+        _benchmark.check_request_options(params.get("options"), ("num_predict", "num_ctx", "temperature", "seed"))
+    except ValueError as exc:
+        raise EvalInputError(str(exc))
 
 
 def request_options(params):

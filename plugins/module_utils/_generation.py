@@ -3,21 +3,17 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """One streamed /api/generate or /api/chat request, timed on the client with a monotonic clock.
 
-The client's ``stream()`` expects the pull/create progress protocol (a final ``{"status": "success"}``);
-generation streams end with ``{"done": true, ...metrics}`` instead, so they are read here.
+The events come from the client's one stream reader (``OllamaClient.events``); generation streams end with
+``{"done": true, ...metrics}`` instead of the pull/create ``{"status": "success"}``, which is checked here.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import time
-from http.client import HTTPException
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
-    OllamaConnectionError, OllamaError, parse_stream_line,
-)
+from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
 
 
 class TimedGeneration:
@@ -46,30 +42,18 @@ def answer_text(event):
 
 def timed_generation(client, path, body, clock=time.monotonic):
     """POST ``body`` with ``stream: true`` to ``path``; time the first non-empty chunk from the send."""
-    url = client.url(path)
-    payload = json.dumps(dict(body, stream=True)).encode("utf-8")
     started = clock()
-    response = client.open("POST", path, data=payload, headers={"Content-Type": "application/json"})
     first_content = None
     final = None
     pieces = []
-    try:
-        for line in response:
-            event = parse_stream_line(url, path, response.status, line)
-            if event is None:
-                continue
-            if first_content is None and chunk_text(event):
-                first_content = clock() - started
-            pieces.append(answer_text(event))
-            if event.get("done"):
-                final = event
-    except (HTTPException, OSError) as exc:
-        raise OllamaConnectionError("POST", url, reason="stream interrupted: %s" % exc,
-                                    hint="see the server log (`journalctl -u ollama` or `docker logs ollama`)")
-    finally:
-        response.close()
+    for event in client.events(path, body):
+        if first_content is None and chunk_text(event):
+            first_content = clock() - started
+        pieces.append(answer_text(event))
+        if event.get("done"):
+            final = event
     if final is None:
-        raise OllamaError("POST", url, status=response.status,
+        raise OllamaError("POST", client.url(path), status=200,
                           reason="the stream ended without a final {\"done\": true} object",
                           hint="see the server log (`journalctl -u ollama` or `docker logs ollama`)")
     return TimedGeneration(final, first_content, clock() - started, "".join(pieces))

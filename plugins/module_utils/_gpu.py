@@ -18,6 +18,7 @@ import glob
 import os
 import re
 import subprocess
+from ansible_collections.local_llm.ollama.plugins.module_utils import _version
 
 # Where the Windows NVIDIA driver injects libnvidia-ml.so.1 and nvidia-smi into a WSL2 distribution.
 # Not on root's PATH (sudo's secure_path), so both readers look here explicitly.
@@ -403,15 +404,9 @@ def _with_errors(facts, errors):
 
 def version_tuple(text):
     """"591.74" -> (591, 74); ValueError unless text is dot-separated non-negative integers."""
-    text = str(text).strip()
-    if not re.match(r'^[0-9]+(\.[0-9]+)*$', text):
-        raise ValueError('%r is not a version made of numbers and dots' % text)
-    return tuple(int(part) for part in text.split('.'))
+    return _version.parse_strict(text)
 
 
 def version_at_least(found, required):
     """Compare dotted versions part by part, missing parts counting as 0 ("545" < "591.74")."""
-    found_parts, required_parts = version_tuple(found), version_tuple(required)
-    width = max(len(found_parts), len(required_parts))
-    pad = (0,) * width
-    return (found_parts + pad)[:width] >= (required_parts + pad)[:width]
+    return _version.at_least(version_tuple(found), version_tuple(required))

@@ -42,12 +42,39 @@ def sha256_of_file(path):
     return digest.hexdigest()
 
 
-def _local_file(option, path):
+GGUF_MAGIC = b"GGUF"
+
+
+def _local_file(option, path, what="a local GGUF file"):
     expanded = os.path.expanduser(path)
     if not os.path.isfile(expanded):
-        raise ModelSpecError("%s: %s is not a file on the managed host; give the path of a local GGUF file"
-                             % (option, path))
+        raise ModelSpecError("%s: %s is not a file on the managed host; give the path of %s" % (option, path, what))
     return os.path.abspath(expanded)
+
+
+def _gguf_file(option, path):
+    """A local file that starts with the GGUF magic, checked before anything is uploaded."""
+    resolved = _local_file(option, path)
+    try:
+        with open(resolved, "rb") as handle:
+            magic = handle.read(len(GGUF_MAGIC))
+    except (IOError, OSError) as exc:
+        raise ModelSpecError("%s: cannot read %s: %s" % (option, path, exc))
+    if magic != GGUF_MAGIC:
+        raise ModelSpecError("%s: %s is not a GGUF file (it does not start with %r); Ollama imports GGUF models and "
+                             "adapters only, convert other formats with llama.cpp's convert_hf_to_gguf.py first"
+                             % (option, path, GGUF_MAGIC.decode()))
+    return resolved
+
+
+def _reject_empty(params):
+    """An option given as an empty string is a mistake, not an absent option (an empty gguf_path pulled)."""
+    for option in ("from", "gguf_path", "modelfile_path"):
+        value = params.get(option)
+        if value is not None and not str(value).strip():
+            raise ModelSpecError("%s is empty; give %s, or leave the option out" % (option, {
+                "from": "an existing model name", "gguf_path": "the path of a local GGUF file",
+                "modelfile_path": "the path of a Modelfile on the managed host"}[option]))
 
 
 def classify_from(value, base_dir, option):
@@ -59,7 +86,7 @@ def classify_from(value, base_dir, option):
         raise ModelSpecError("%s: FROM %s is a directory; only GGUF files are supported, not safetensors folders"
                              % (option, value))
     if os.path.isfile(candidate) and (looks_like_path or base_dir):
-        return "gguf", os.path.abspath(candidate)
+        return "gguf", _gguf_file("%s: FROM" % option, candidate)
     if looks_like_path:
         raise ModelSpecError("%s: FROM %s looks like a file path but no such file exists on the managed host%s"
                              % (option, value, "" if base_dir else " (relative paths need modelfile_path)"))
@@ -114,13 +141,13 @@ def _adapter_path(path, base_dir, option):
     expanded = os.path.expanduser(path)
     if not os.path.isabs(expanded) and base_dir:
         expanded = os.path.join(base_dir, expanded)
-    return _local_file("%s: ADAPTER" % option, expanded)
+    return _gguf_file("%s: ADAPTER" % option, expanded)
 
 
 def _spec_from_options(params):
     spec = empty_spec()
     if params.get("gguf_path"):
-        spec["gguf"] = _local_file("gguf_path", params["gguf_path"])
+        spec["gguf"] = _gguf_file("gguf_path", params["gguf_path"])
     else:
         try:
             spec["from"] = normalize_name(params["from"])
@@ -134,16 +161,17 @@ def _spec_from_options(params):
     spec["template"] = params.get("template")
     spec["messages"] = _normalize_messages(params.get("messages"))
     spec["license"] = _normalize_license(params.get("license"))
-    spec["adapters"] = [_local_file("adapters", path) for path in params.get("adapters") or []]
+    spec["adapters"] = [_gguf_file("adapters", path) for path in params.get("adapters") or []]
     return spec
 
 
 def desired_spec(params, read_text=None):
     """Module params -> (source kind, spec). Kind: pull, modelfile, structured, gguf. Raises ModelSpecError."""
+    _reject_empty(params)
     if params.get("modelfile") is not None or params.get("modelfile_path"):
         _reject_mixed(params)
         if params.get("modelfile_path"):
-            path = _local_file("modelfile_path", params["modelfile_path"])
+            path = _local_file("modelfile_path", params["modelfile_path"], "a Modelfile")
             text = (read_text or _read_text)(path)
             spec = _spec_from_modelfile(text, os.path.dirname(path), "modelfile_path %s" % path)
         else:

@@ -19,6 +19,9 @@ INT_PARAMETERS = frozenset((
     "num_ctx", "num_batch", "num_gpu", "main_gpu", "num_thread", "num_keep", "seed", "num_predict",
     "top_k", "repeat_last_n", "draft_num_predict",
 ))
+# Ollama keeps these in Go ints and llama.cpp in 32-bit ones; num_ctx and num_batch count tokens and must be positive.
+INT_RANGE = (-2 ** 31, 2 ** 31 - 1)
+POSITIVE_INT_PARAMETERS = frozenset(("num_ctx", "num_batch"))
 FLOAT_PARAMETERS = frozenset((
     "top_p", "min_p", "typical_p", "temperature", "repeat_penalty", "presence_penalty", "frequency_penalty",
 ))
@@ -79,6 +82,13 @@ def _as_int(value):
     raise ValueError("expected an integer, got %r" % (value,))
 
 
+def _in_range(name, value):
+    smallest = 1 if name in POSITIVE_INT_PARAMETERS else INT_RANGE[0]
+    if not smallest <= value <= INT_RANGE[1]:
+        raise ValueError("expected an integer in %d..%d, got %d" % (smallest, INT_RANGE[1], value))
+    return value
+
+
 def _as_float(value):
     if isinstance(value, bool):
         raise ValueError("expected a number, got the boolean %r" % value)
@@ -122,7 +132,7 @@ def coerce_parameter(name, value):
         if isinstance(value, (list, tuple)):
             raise ValueError("expected a single value, got a list")
         if name in INT_PARAMETERS:
-            return _as_int(value)
+            return _in_range(name, _as_int(value))
         if name in FLOAT_PARAMETERS:
             return _as_float(value)
         return _as_bool(value)

@@ -90,9 +90,18 @@ def parse_name(text):
     }
     for part, value in values.items():
         limit, pattern = _PART_RULES[part]
-        if not value or len(value) > limit or not pattern.match(value):
-            raise InvalidModelName("model name %r has an invalid %s part %r; %s" % (original, part, value, NAME_HELP))
+        if value and len(value) > limit:
+            raise InvalidModelName("model name %r has a %s part of %d characters; at most %d are allowed"
+                                   % (_shown(original), part, len(value), limit))
+        if not value or not pattern.match(value):
+            raise InvalidModelName("model name %r has an invalid %s part %r; %s"
+                                   % (_shown(original), part, _shown(value), NAME_HELP))
     return ModelName(**values)
+
+
+def _shown(text, limit=60):
+    """A name as it goes into a message: long ones cut, with their length."""
+    return text if len(text) <= limit else "%s... (%d characters)" % (text[:limit], len(text))
 
 
 def normalize_name(text):

@@ -97,7 +97,8 @@ options:
     choices: [chat, generate]
     default: chat
   task_timeout:
-    description: Wall-clock seconds, and CPU seconds, one task's tests may run; then it counts as V(timeout).
+    description:
+      - Wall-clock seconds, and CPU seconds, one task's tests may run (1 to 86400); then it counts as V(timeout).
     type: int
     default: 10
   memory_limit_mb:
@@ -129,7 +130,8 @@ options:
     description: The C(go) command for Go tasks; by default C(go) on C(PATH), C(/usr/local/go/bin) or C(/usr/lib/go/bin).
     type: path
   go_build_timeout:
-    description: Seconds one Go task may take to compile (the first compiles the standard library into a cache).
+    description:
+      - Seconds one Go task may take to compile, 1 to 86400 (the first compiles the standard library into a cache).
     type: int
     default: 120
   min_pass_rate:

@@ -111,7 +111,7 @@ options:
     default: false
   pull_timeout:
     description:
-      - Seconds to wait for the next progress line of a pull, a create, or for a blob upload.
+      - Seconds to wait for the next progress line of a pull, a create, or for a blob upload, 1 to 604800 (a week).
     type: int
     default: 1800
 notes:

@@ -94,14 +94,15 @@ def compose(tmp_path, extra_vars):
 
 def test_compose_keeps_odd_values_as_data_and_listens_on_ollama_listen(tmp_path):
     data = compose(tmp_path, {"ollama_docker_environment": {"OLLAMA_KEEP_ALIVE": '5m" : x # y',
-                                                            "OLLAMA_FLASH_ATTENTION": True},
+                                                            "OLLAMA_FLASH_ATTENTION": True, "HTTPS_PROXY": "http://p:3$x"},
                               "ollama_listen": "127.0.0.1:11570"})
     service = data["services"]["ollama"]
     assert set(data) == {"name", "services", "volumes"}
     assert set(service) == {"image", "container_name", "pull_policy", "restart", "network_mode", "volumes",
                             "environment", "healthcheck"}
+    # Booleans as 1/0 like the native drop-in; every $ doubled, so Compose does not interpolate $x.
     assert service["environment"] == {"OLLAMA_HOST": "127.0.0.1:11570", "OLLAMA_KEEP_ALIVE": '5m" : x # y',
-                                      "OLLAMA_FLASH_ATTENTION": "True"}
+                                      "OLLAMA_FLASH_ATTENTION": "1", "HTTPS_PROXY": "http://p:3$$x"}
     assert service["network_mode"] == "host"
     assert "ports" not in service
     assert service["volumes"] == ["ollama:/root/.ollama"]

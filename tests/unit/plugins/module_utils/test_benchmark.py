@@ -11,7 +11,7 @@ import os
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark as bench
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
+from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaClient, OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
@@ -295,8 +295,11 @@ class FakeClock:
         return self.now
 
 
-class ScriptedClient:
+class ScriptedClient(OllamaClient):
+    """The real client's stream reader (events) over a scripted response instead of a socket."""
+
     def __init__(self, lines, clock, step=0.01):
+        super(ScriptedClient, self).__init__(host="ollama.test:80")
         self.response = ScriptedResponse([line.encode("utf-8") for line in lines], clock, step)
         self.sent = []
 
@@ -351,3 +354,20 @@ def test_unreadable_line_raises():
     clock = FakeClock()
     with pytest.raises(OllamaError, match="unreadable stream line"):
         timed_generation(ScriptedClient(["<html>"], clock), "/api/chat", {}, clock=clock)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"bogus_opt": 1}, "options: unknown parameter 'bogus_opt'"),
+    ({"Temperature": 0.2}, "options: unknown parameter 'Temperature'"),
+    ({"mirostat": 1}, "options: parameter 'mirostat' was removed from Ollama in v0.7.0"),
+    ({"top_k": "many"}, "options: parameter 'top_k': expected an integer"),
+    ({"num_ctx": 2048}, "options must not contain num_ctx; use the module options of the same name"),
+])
+def test_request_options_are_checked_not_passed_on_blindly(options, words):
+    with pytest.raises(ValueError, match=words.replace("(", r"\(")):
+        bench.check_request_options(options, bench.OWN_OPTIONS)
+
+
+def test_known_request_options_pass():
+    bench.check_request_options({"top_k": 20, "num_gpu": 99, "temperature": "0.2", "use_mmap": False},
+                                bench.OWN_OPTIONS)

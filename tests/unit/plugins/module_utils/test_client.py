@@ -12,8 +12,8 @@ import threading
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
-    OllamaClient, OllamaConnectionError, OllamaError, OllamaNotFound, base_url_from, parse_version,
-    resolve_base_url, version_at_least, REGISTRY_HINT, SERVICE_HINT,
+    OllamaClient, OllamaConnectionError, OllamaError, OllamaNotFound, parse_version,
+    version_at_least, REGISTRY_HINT, SERVICE_HINT,
 )
 
 try:
@@ -110,42 +110,7 @@ def free_port():
     return port
 
 
-# ---------------------------------------------------------------- OLLAMA_HOST semantics
-
-@pytest.mark.parametrize("value, url", [
-    ("", "http://127.0.0.1:11434"),
-    ("   ", "http://127.0.0.1:11434"),
-    ("example.com", "http://example.com:11434"),
-    ("example.com:8080", "http://example.com:8080"),
-    (":9999", "http://127.0.0.1:9999"),
-    ("0.0.0.0", "http://127.0.0.1:11434"),
-    ("0.0.0.0:11434", "http://127.0.0.1:11434"),
-    ("[::1]:11435", "http://[::1]:11435"),
-    ("[::]:11434", "http://[::1]:11434"),
-    ("::1", "http://[::1]:11434"),
-    ("http://example.com", "http://example.com:80"),
-    ("https://example.com", "https://example.com:443"),
-    ("https://example.com:8443/ollama/", "https://example.com:8443/ollama"),
-    ("http://10.0.0.5:11434", "http://10.0.0.5:11434"),
-    ("\"127.0.0.1:1234\"", "http://127.0.0.1:1234"),
-    ("example.com:notaport", "http://example.com:11434"),
-    ("example.com:99999", "http://example.com:11434"),
-])
-def test_ollama_host_semantics(value, url):
-    assert base_url_from(value) == url
-
-
-def test_unsupported_scheme():
-    with pytest.raises(ValueError) as info:
-        base_url_from("ftp://x")
-    assert "http:// or https://" in str(info.value)
-
-
-def test_host_option_wins_over_environment():
-    env = {"OLLAMA_HOST": "10.1.1.1:1"}
-    assert resolve_base_url("box:2", env) == "http://box:2"
-    assert resolve_base_url(None, env) == "http://10.1.1.1:1"
-    assert resolve_base_url(None, {}) == "http://127.0.0.1:11434"
+# OLLAMA_HOST and the host option: tests/unit/plugins/module_utils/test_endpoint.py (one table, both paths).
 
 
 @pytest.mark.parametrize("version, minimum, expected", [

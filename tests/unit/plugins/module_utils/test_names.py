@@ -40,13 +40,25 @@ def test_parts_and_defaults():
     ("name with space", "model part"),
     ("ns!/model", "namespace"),
     ("model@sha256:abc", "digests"),
-    ("x" * 81, "model part"),
 ])
 def test_invalid_names_explain_the_rule(bad, fragment):
     with pytest.raises(InvalidModelName) as info:
         parse_name(bad)
     assert fragment in str(info.value)
     assert "[host/][namespace/]model[:tag]" in str(info.value)
+
+
+@pytest.mark.parametrize("bad, words", [
+    ("x" * 81, "has a model part of 81 characters; at most 80 are allowed"),
+    ("x" * 5000, "has a model part of 5000 characters; at most 80 are allowed"),
+    ("m:" + "t" * 81, "has a tag part of 81 characters; at most 80 are allowed"),
+    ("n" * 81 + "/m", "has a namespace part of 81 characters"),
+])
+def test_too_long_parts_say_how_long_without_repeating_it_all(bad, words):
+    with pytest.raises(InvalidModelName) as info:
+        parse_name(bad)
+    assert words in str(info.value)
+    assert len(str(info.value)) < 200
 
 
 def test_matching_is_case_insensitive():

@@ -147,7 +147,7 @@ def test_gguf_source_compares_the_model_layer(tmp_path, base_state):
 
 def test_gguf_source_drops_unrequested_fields(tmp_path, derived_state):
     path = tmp_path / "m.gguf"
-    path.write_bytes(b"x")
+    path.write_bytes(b"GGUF")
     kind, spec = spec_of(name="m", gguf_path=str(path))
     spec["gguf_digest"] = BLOB
     derived_state["from"] = None
@@ -237,3 +237,59 @@ def test_desired_spec_does_not_mutate_options():
     frozen = copy.deepcopy(given)
     desired_spec(given)
     assert given == frozen
+
+
+# ---------------------------------------------------------------- bad inputs found before any request
+
+@pytest.mark.parametrize("option, words", [
+    ("gguf_path", "gguf_path is empty; give the path of a local GGUF file, or leave the option out"),
+    ("modelfile_path", "modelfile_path is empty; give the path of a Modelfile on the managed host"),
+    ("from", "from is empty; give an existing model name"),
+])
+def test_an_empty_source_is_an_error_not_a_pull(option, words):
+    with pytest.raises(ModelSpecError, match=words):
+        desired_spec(options(name="m", **{option: "  "}))
+
+
+@pytest.mark.parametrize("layout", ["gguf_path", "modelfile FROM", "adapters", "modelfile ADAPTER"])
+def test_a_file_that_is_not_gguf_is_refused_before_upload(tmp_path, layout):
+    good = tmp_path / "w.gguf"
+    good.write_bytes(b"GGUF rest")
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"PK\x03\x04 a zip, or safetensors")
+    given = {
+        "gguf_path": {"gguf_path": str(bad)},
+        "adapters": {"gguf_path": str(good), "adapters": [str(bad)]},
+        "modelfile FROM": {"modelfile": "FROM %s\n" % bad},
+        "modelfile ADAPTER": {"modelfile": "FROM %s\nADAPTER %s\n" % (good, bad)},
+    }[layout]
+    with pytest.raises(ModelSpecError, match="is not a GGUF file .it does not start with 'GGUF'."):
+        desired_spec(options(name="m", **given))
+
+
+def test_a_missing_modelfile_path_speaks_of_a_modelfile(tmp_path):
+    with pytest.raises(ModelSpecError, match="modelfile_path: .* is not a file on the managed host; give the path "
+                                             "of a Modelfile$"):
+        desired_spec(options(name="m", modelfile_path=str(tmp_path / "nope" / "Modelfile")))
+
+
+def test_a_relative_from_in_modelfile_path_resolves_against_the_modelfile_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "w.gguf").write_bytes(b"GGUF")
+    (folder / "Modelfile").write_text("FROM ./w.gguf\n")
+    monkeypatch.chdir(tmp_path)
+    kind, spec = desired_spec(options(name="m", modelfile_path=str(folder / "Modelfile")))
+    assert spec["gguf"] == str(folder / "w.gguf")
+
+
+@pytest.mark.parametrize("parameters, words", [
+    ({"num_ctx": -5}, "parameter 'num_ctx': expected an integer in 1..2147483647, got -5"),
+    ({"num_ctx": 0}, "parameter 'num_ctx': expected an integer in 1..2147483647, got 0"),
+    ({"num_ctx": 1e20}, "parameter 'num_ctx': expected an integer in 1..2147483647, got 100000000000000000000"),
+    ({"seed": 2 ** 40}, "parameter 'seed': expected an integer in -2147483648..2147483647"),
+    ({"num_batch": "0"}, "parameter 'num_batch': expected an integer in 1..2147483647, got 0"),
+])
+def test_integer_parameters_out_of_range_are_refused(parameters, words):
+    with pytest.raises(ModelSpecError, match="parameters: " + words.replace(".", r"\.")):
+        desired_spec(options(name="m", **{"from": "llama3.2", "parameters": parameters}))

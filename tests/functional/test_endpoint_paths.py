@@ -1,0 +1,54 @@
+"""One endpoint reader end to end: the same bad value fails with the same words through a module's host option, a
+role's ollama_listen (ollama_docker, verify's defaults) and ollama_native's OLLAMA_HOST, before anything is done;
+the decision table itself is tests/unit/plugins/module_utils/test_endpoint.py."""
+
+import pytest
+
+from module_runner import run_module, run_playbook
+
+PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Validate
+      ansible.builtin.include_role:
+        name: local_llm.ollama.{role}
+        tasks_from: validate.yml
+"""
+
+CASES = [
+    ("127.0.0.1:abc", "has the port 'abc', which is not a number in 1-65535"),
+    ("box:70000", "has the port '70000', which is not a number in 1-65535"),
+    ("ftp://box:1", "has the scheme 'ftp', which Ollama does not serve"),
+    ("[::1:12345", "opens a [ it does not close"),
+]
+
+
+@pytest.mark.parametrize("value, words", CASES)
+def test_a_module_refuses_it_before_any_request(value, words):
+    run = run_module("ollama_model_info", {"host": value})
+    assert run.returncode != 0 and run.traceback_free, run.stdout + run.stderr
+    assert run["msg"].startswith("host=%r %s" % (value, words)), run["msg"]
+
+
+@pytest.mark.parametrize("value, words", CASES)
+@pytest.mark.parametrize("role, variables", [
+    ("ollama_docker", lambda value: {"ollama_listen": value}),
+    ("ollama_native", lambda value: {"ollama_native_environment_extra": {"OLLAMA_HOST": value},
+                                     "ansible_facts": {"architecture": "x86_64"}}),
+])
+def test_a_role_refuses_it_with_the_same_words(tmp_path, value, words, role, variables):
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(PLAYBOOK.format(role=role))
+    rc, output = run_playbook(str(playbook), extra_vars=variables(value))
+    assert rc != 0, output
+    assert words in output, output
+    assert "Traceback" not in output
+
+
+def test_credentials_in_ollama_listen_are_refused_and_not_shown(tmp_path):
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(PLAYBOOK.format(role="ollama_docker"))
+    rc, output = run_playbook(str(playbook), extra_vars={"ollama_listen": "http://me:s3cr3t@127.0.0.1:1"})
+    assert rc != 0
+    assert "holds credentials" in output and "s3cr3t" not in output
