@@ -25,6 +25,7 @@ from urllib.error import HTTPError, URLError
 DEFAULT_TIMEOUT = 30
 STRUCTURED_CREATE_VERSION = "0.5.5"
 
+NOT_OLLAMA_HINT = "is this really an Ollama server? check the host option or OLLAMA_HOST (address and port)"
 SERVICE_HINT = ("is the ollama service running? check `systemctl status ollama` or the container "
                 "(`docker ps`, `docker logs ollama`); wrong host? set the module's host option or OLLAMA_HOST")
 REGISTRY_HINT = ("the Ollama server cannot reach the model registry (offline host, DNS, proxy or firewall). "
@@ -252,7 +253,7 @@ class OllamaClient:
         except ValueError:
             raise OllamaError(method, self.url(path), status=response.status,
                               reason="the answer is not JSON: %r" % raw[:200],
-                              hint="is this really an Ollama server?")
+                              hint=NOT_OLLAMA_HINT)
         if isinstance(data, dict) and data.get("error"):
             raise self._http_error(method, path, response.status, to_text(data["error"]))
         return data
@@ -300,7 +301,8 @@ class OllamaClient:
         delay = 0.25
         while True:
             try:
-                self._version = self.request_json("GET", "/api/version", timeout=max(1, min(5, timeout)))["version"]
+                self._version = self._field("GET", "/api/version", "version", str, "version",
+                                            timeout=max(1, min(5, timeout)))
                 return self._version
             except OllamaConnectionError as exc:
                 if time.monotonic() + delay > deadline:
@@ -312,8 +314,24 @@ class OllamaClient:
 
     def version(self):
         if self._version is None:
-            self._version = self.request_json("GET", "/api/version")["version"]
+            self._version = self._field("GET", "/api/version", "version", str, "version")
         return self._version
+
+    def _field(self, method, path, key, kind, what, body=None, timeout=None):
+        """``key`` of the JSON object an endpoint every Ollama has answers with, checked to be a ``kind``.
+
+        Something else answering there (a web server, a proxy's error page, another API) raises OllamaError that
+        says so, instead of a KeyError or an empty list taken for "no models"."""
+        try:
+            data = self.request_json(method, path, body, timeout=timeout)
+        except OllamaNotFound as exc:
+            raise OllamaError(method, self.url(path), status=404, server_message=exc.server_message,
+                              hint=NOT_OLLAMA_HINT)
+        if not isinstance(data, dict) or not isinstance(data.get(key), kind):
+            raise OllamaError(method, self.url(path), status=200,
+                              reason="the answer has no %s (%r): %s" % (what, key, json.dumps(data)[:200]),
+                              hint=NOT_OLLAMA_HINT)
+        return data[key]
 
     def supports_structured_create(self):
         return version_at_least(self.version(), STRUCTURED_CREATE_VERSION)
@@ -321,16 +339,35 @@ class OllamaClient:
     # -- endpoints
 
     def list_models(self):
-        return (self.request_json("GET", "/api/tags") or {}).get("models") or []
+        return self._models("/api/tags")
 
     def running_models(self):
-        return (self.request_json("GET", "/api/ps") or {}).get("models") or []
+        return self._models("/api/ps")
+
+    def _models(self, path):
+        """The ``models`` list of /api/tags or /api/ps; Ollama sends ``[]``, or ``null`` for none (0.1.x)."""
+        try:
+            data = self.request_json("GET", path)
+        except OllamaNotFound as exc:
+            raise OllamaError("GET", self.url(path), status=404, server_message=exc.server_message,
+                              hint=NOT_OLLAMA_HINT)
+        if not isinstance(data, dict) or "models" not in data or not isinstance(data["models"], (list, type(None))) \
+                or not all(isinstance(entry, dict) for entry in data["models"] or []):
+            raise OllamaError("GET", self.url(path), status=200,
+                              reason="the answer has no list of models ('models'): %s" % json.dumps(data)[:200],
+                              hint=NOT_OLLAMA_HINT)
+        return data["models"] or []
 
     def show(self, name, verbose=False):
         body = {"model": name}
         if verbose:
             body["verbose"] = True
-        return self.request_json("POST", "/api/show", body)
+        data = self.request_json("POST", "/api/show", body)
+        if not isinstance(data, dict):
+            raise OllamaError("POST", self.url("/api/show"), status=200,
+                              reason="the answer is not a JSON object: %s" % json.dumps(data)[:200],
+                              hint=NOT_OLLAMA_HINT)
+        return data
 
     def pull(self, name, insecure=False, on_progress=None, timeout=None):
         return self.stream("/api/pull", {"model": name, "insecure": insecure}, on_progress, timeout)

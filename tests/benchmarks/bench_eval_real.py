@@ -14,7 +14,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -97,8 +96,8 @@ def main():
     print("  at %.0f tok/s   the same answers would take %.0f s of generation, %.0f s with the tests"
           % (args.at_speed, tokens / args.at_speed, tokens / args.at_speed + test_seconds))
     for task in tasks:
-        print("    %-28s %-8s %5d tokens %6.1f s" % (task["id"], task["outcome"], task["eval_count"] or 0,
-                                                   task["generation_seconds"] or 0))
+        line = (task["id"], task["outcome"], task["eval_count"] or 0, task["generation_seconds"] or 0)
+        print("    %-28s %-8s %5d tokens %6.1f s" % line)
 
 
 if __name__ == "__main__":
