@@ -153,6 +153,25 @@ def assert_clean_failure(run, *fragments):
     assert run.traceback_free, run.stdout + run.stderr
 
 
+ROLE_TASKS_PLAYBOOK = """
+- name: Run one task file of a role
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: The role's {tasks_from}
+      ansible.builtin.include_role:
+        name: local_llm.ollama.{role}
+        tasks_from: {tasks_from}
+"""
+
+
+def run_role_tasks(tmp_path, role, tasks_from, variables, **kwargs):
+    """ansible-playbook running ``tasks_from`` of ``role`` on this machine; kwargs go to run_playbook."""
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(ROLE_TASKS_PLAYBOOK.format(role=role, tasks_from=tasks_from))
+    return run_playbook(str(playbook), extra_vars=variables, **kwargs)
+
+
 def module_examples(module):
     """The tasks of a module's EXAMPLES, parsed."""
     with open(os.path.join(COLLECTION_DIR, "plugins", "modules", module + ".py")) as handle:

@@ -4,17 +4,7 @@ the decision table itself is tests/unit/plugins/module_utils/test_endpoint.py.""
 
 import pytest
 
-from module_runner import run_module, run_playbook
-
-PLAYBOOK = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Validate
-      ansible.builtin.include_role:
-        name: local_llm.ollama.{role}
-        tasks_from: validate.yml
-"""
+from module_runner import run_module, run_role_tasks
 
 CASES = [
     ("127.0.0.1:abc", "has the port 'abc', which is not a number in 1-65535"),
@@ -38,17 +28,14 @@ def test_a_module_refuses_it_before_any_request(value, words):
                                      "ansible_facts": {"architecture": "x86_64"}}),
 ])
 def test_a_role_refuses_it_with_the_same_words(tmp_path, value, words, role, variables):
-    playbook = tmp_path / "playbook.yml"
-    playbook.write_text(PLAYBOOK.format(role=role))
-    rc, output = run_playbook(str(playbook), extra_vars=variables(value))
+    rc, output = run_role_tasks(tmp_path, role, "validate.yml", variables(value))
     assert rc != 0, output
     assert words in output, output
     assert "Traceback" not in output
 
 
 def test_credentials_in_ollama_listen_are_refused_and_not_shown(tmp_path):
-    playbook = tmp_path / "playbook.yml"
-    playbook.write_text(PLAYBOOK.format(role="ollama_docker"))
-    rc, output = run_playbook(str(playbook), extra_vars={"ollama_listen": "http://me:s3cr3t@127.0.0.1:1"})
+    variables = {"ollama_listen": "http://me:s3cr3t@127.0.0.1:1"}
+    rc, output = run_role_tasks(tmp_path, "ollama_docker", "validate.yml", variables)
     assert rc != 0
     assert "holds credentials" in output and "s3cr3t" not in output

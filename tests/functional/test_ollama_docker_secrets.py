@@ -14,40 +14,16 @@ import stat
 import pytest
 import yaml
 
-from module_runner import run_playbook
+from module_runner import run_role_tasks
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='the override file is owned by root')
-
-SECRETS_PLAYBOOK = """
-- name: Write the secret environment
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: The role's secret tasks
-      ansible.builtin.include_role:
-        name: local_llm.ollama.ollama_docker
-        tasks_from: secrets.yml
-"""
-
-VALIDATE_PLAYBOOK = """
-- name: Validate the settings
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: The role's checks
-      ansible.builtin.include_role:
-        name: local_llm.ollama.ollama_docker
-        tasks_from: validate.yml
-"""
 
 FIRST = 'tok3n-"first"-$HOME-${PATH}-`id`-\\end'
 SECOND = 'tok3n-second-value'
 
 
-def run(tmp_path, playbook_text, variables):
-    playbook = tmp_path / 'playbook.yml'
-    playbook.write_text(playbook_text)
-    return run_playbook(str(playbook), extra_vars=variables, diff=True, env={'ANSIBLE_VERBOSITY': '3'})
+def run(tmp_path, tasks_from, variables):
+    return run_role_tasks(tmp_path, "ollama_docker", tasks_from, variables, diff=True, env={'ANSIBLE_VERBOSITY': '3'})
 
 
 def override_environment(path):
@@ -60,20 +36,20 @@ def test_values_reach_a_0600_override_and_never_the_output(tmp_path):
     path = project / 'docker-compose.override.yml'
     variables = {'ollama_docker_project_dir': str(project),
                  'ollama_docker_secret_environment': {'HTTPS_PROXY': FIRST, 'HF_TOKEN': 'hf-abc'}}
-    rc, output = run(tmp_path, SECRETS_PLAYBOOK, variables)
+    rc, output = run(tmp_path, "secrets.yml", variables)
     assert rc == 0, output
     assert 'tok3n' not in output and 'hf-abc' not in output
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert override_environment(path) == {'HF_TOKEN': 'hf-abc', 'HTTPS_PROXY': 'tok3n-"first"-$$HOME-$${PATH}-`id`-\\end'}
 
     variables['ollama_docker_secret_environment']['HTTPS_PROXY'] = SECOND
-    rc, output = run(tmp_path, SECRETS_PLAYBOOK, variables)
+    rc, output = run(tmp_path, "secrets.yml", variables)
     assert rc == 0, output
     assert 'tok3n' not in output and 'hf-abc' not in output
     assert override_environment(path)['HTTPS_PROXY'] == SECOND
 
     variables['ollama_docker_secret_environment'] = {}
-    rc, output = run(tmp_path, SECRETS_PLAYBOOK, variables)
+    rc, output = run(tmp_path, "secrets.yml", variables)
     assert rc == 0, output
     assert not path.exists()
 
@@ -88,7 +64,7 @@ def test_values_reach_a_0600_override_and_never_the_output(tmp_path):
 ])
 def test_a_bad_secret_is_refused_naming_the_variable_not_the_value(tmp_path, secrets, message):
     variables = {'ollama_docker_secret_environment': secrets}
-    rc, output = run(tmp_path, VALIDATE_PLAYBOOK, variables)
+    rc, output = run(tmp_path, "validate.yml", variables)
     assert rc != 0
     assert message in output
     assert 'tok3n' not in output

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from http.server import HTTPServer, SimpleHTTPRequestHandler
 
@@ -47,13 +48,14 @@ def run_module(capsys, args, check_mode=False, diff=False):
 
 
 @pytest.fixture(scope='module')
-def gpg_key(tmp_path_factory):
+def gpg_key():
     """An RSA key with an encryption subkey made by the real gpg: (armored, binary, fingerprint)."""
     if shutil.which('gpg') is None:
         pytest.skip('needs gpg')
-    home = tmp_path_factory.mktemp('gnupg')
-    os.chmod(str(home), 0o700)
-    env = dict(os.environ, GNUPGHOME=str(home))
+    # A short home: gpg-agent's socket lives in it, and a socket path over 107 characters (pytest's temporary
+    # folders under ansible-test's tests/output/.tmp are that long) makes every gpg call fail.
+    home = tempfile.mkdtemp(prefix='llo-gpg-', dir='/tmp')
+    env = dict(os.environ, GNUPGHOME=home)
     subprocess.run(['gpg', '--batch', '--passphrase', '', '--quick-gen-key', 'Test <test@example.invalid>',
                     'rsa2048', 'sign', 'never'], env=env, check=True, capture_output=True)
     colons = subprocess.run(['gpg', '--with-colons', '--list-keys'], env=env, check=True,
@@ -64,7 +66,9 @@ def gpg_key(tmp_path_factory):
     armored = subprocess.run(['gpg', '--armor', '--export', fingerprint], env=env, check=True,
                              capture_output=True).stdout
     binary = subprocess.run(['gpg', '--export', fingerprint], env=env, check=True, capture_output=True).stdout
-    return armored, binary, fingerprint
+    yield armored, binary, fingerprint
+    subprocess.run(['gpgconf', '--kill', 'gpg-agent'], env=env, check=False, capture_output=True)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture
