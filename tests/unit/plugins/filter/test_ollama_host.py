@@ -1,4 +1,4 @@
-"""ollama_host filter: the error a role sees; the forms themselves are in module_utils/test_endpoint.py's table,
+"""ollama_host filter: the error a role sees; the forms themselves are in test_endpoint_table.py's table,
 which runs them through this filter and through the modules' path alike."""
 
 from __future__ import absolute_import, division, print_function

@@ -110,7 +110,7 @@ def free_port():
     return port
 
 
-# OLLAMA_HOST and the host option: tests/unit/plugins/module_utils/test_endpoint.py (one table, both paths).
+# OLLAMA_HOST and the host option: tests/unit/plugins/filter/test_endpoint_table.py (one table, both paths).
 
 
 @pytest.mark.parametrize("version, minimum, expected", [
