@@ -16,11 +16,12 @@ BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix community/
 MOLECULE_RELEASES=(bookworm trixie)
 # shellcheck disable=SC2034
 MOLECULE_MATRIX_SCENARIOS=(native site docker)
-# Molecule runs in two lanes side by side. These scenarios form lane "dind": they share molecule/docker/create.yml's
-# build cache and images (or, for lab, its machines' own network namespaces), so they run one after another; all
-# others (systemd containers on the host network, each scenario on its own ports) form lane "host".
+# Molecule runs in two lanes side by side. Lane "dind" runs one after another the scenarios that share
+# molecule/docker/create.yml's build cache and images, lab (its machines in network namespaces of their own) and, to
+# even out the lanes, two that listen on no port (preflight, wsl2_host); lane "host" runs the others, systemd
+# containers on the host network, each scenario on its own ports.
 # shellcheck disable=SC2034
-MOLECULE_DIND_LANE=(docker docker_conflict docker_check site_docker lab)
+MOLECULE_DIND_LANE=(docker docker_conflict docker_check site_docker lab preflight wsl2_host)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
