@@ -55,18 +55,19 @@ stage_pytest() {
 
 # ---- the ansible-core matrix: nox sessions <kind>-<version> (noxfile.py), the versions side by side ----
 
-# The ansible-core versions noxfile.py tests (LLO_CORE_VERSIONS, space-separated, picks some of them).
+# The ansible-core versions stage <kind> runs under: LLO_CORE_VERSIONS (space-separated) for every stage, else the
+# stage's default in lib.sh (CORE_VERSIONS_SANITY, _UNITS, _SMOKE).
 core_versions() {
   if [ -n "${LLO_CORE_VERSIONS:-}" ]; then tr ' ' '\n' <<< "$LLO_CORE_VERSIONS"; return; fi
-  (cd "$REPO_ROOT" && "$VENV_DIR/bin/nox" -l --json 2>/dev/null) \
-    | "$VENV_DIR/bin/python" -c 'import json, sys; [print(s["name"][7:]) for s in json.load(sys.stdin) if s["name"].startswith("sanity-")]'
+  local -n defaults="CORE_VERSIONS_${1^^}"
+  printf '%s\n' "${defaults[@]}"
 }
 
 # Runs nox session <kind>-<version> for every version at once, each into .work/<kind>-<version>.log, then prints
 # the logs one after another and each version's time. Returns 1 when a session failed.
 run_nox_matrix() {
   local kind="$1" v rc=0 pids=() versions=() starts=() i
-  mapfile -t versions < <(core_versions)
+  mapfile -t versions < <(core_versions "$kind")
   [ ${#versions[@]} -gt 0 ] || { log "noxfile.py lists no ansible-core versions"; return 1; }
   for v in "${versions[@]}"; do
     (cd "$REPO_ROOT" && nice -n 5 "$VENV_DIR/bin/nox" --no-color -s "$kind-$v") >"$WORK_DIR/$kind-$v.log" 2>&1 &
@@ -93,7 +94,7 @@ stage_sanity() {
   # Without shellcheck, ansible-test's shellcheck test passes without looking at the scripts.
   command -v shellcheck >/dev/null || install_host_packages shellcheck
   run_nox_matrix sanity || rc=1
-  for v in $(core_versions); do
+  for v in $(core_versions sanity); do
     log="$WORK_DIR/sanity-$v.log"
     total="$(grep -c "Running sanity test" "$log" || true)"
     failed="$(sed -nE 's/.*The ([0-9]+) sanity test\(s\) listed below \(out of ([0-9]+)\) failed.*/\1/p' "$log" | head -n 1)"
@@ -107,9 +108,9 @@ stage_sanity() {
 
 stage_units() {
   local rc=0 v junit
-  for v in $(core_versions); do rm -rf "$WORK_DIR/ac-$v/ansible_collections/local_llm/ollama/tests/output/junit"; done
+  for v in $(core_versions units); do rm -rf "$WORK_DIR/ac-$v/ansible_collections/local_llm/ollama/tests/output/junit"; done
   run_nox_matrix units || rc=1
-  for v in $(core_versions); do
+  for v in $(core_versions units); do
     junit="$WORK_DIR/ac-$v/ansible_collections/local_llm/ollama/tests/output/junit"
     if ls "$junit"/*.xml >/dev/null 2>&1; then record_junit "units:$v" "$junit"/*.xml; else record "units:$v" 0 1; fi
   done
@@ -120,9 +121,9 @@ stage_units() {
 # the emulator (noxfile.py SMOKE_TESTS).
 stage_smoke() {
   local rc=0 v xml
-  for v in $(core_versions); do rm -f "$WORK_DIR/smoke-$v.xml"; done
+  for v in $(core_versions smoke); do rm -f "$WORK_DIR/smoke-$v.xml"; done
   run_nox_matrix smoke || rc=1
-  for v in $(core_versions); do
+  for v in $(core_versions smoke); do
     xml="$WORK_DIR/smoke-$v.xml"
     if [ -f "$xml" ]; then record_junit "smoke:$v" "$xml"; else record "smoke:$v" 0 1; fi
   done
@@ -153,15 +154,19 @@ real_tier_missing() {
   { "$py" "$helper" archive >/dev/null && "$py" "$helper" gguf "$WORK_DIR/real-model" >/dev/null; } 2>&1 || true
 }
 
-# The Debian releases a scenario runs on: all of MOLECULE_RELEASES for MOLECULE_MATRIX_SCENARIOS, the first for the
-# others. LLO_RELEASES (space-separated) narrows that down.
+# The Debian releases a scenario runs on: LLO_RELEASES (space-separated; make molecule RELEASE=...) when set, else
+# all of MOLECULE_RELEASES for MOLECULE_MATRIX_SCENARIOS and the first release for the others.
 scenario_releases() {
   local s="$1" r
+  if [ -n "${LLO_RELEASES:-}" ]; then
+    for r in "${MOLECULE_RELEASES[@]}"; do [[ " $LLO_RELEASES " == *" $r "* ]] && echo "$r"; done
+    return 0
+  fi
   if [[ " ${MOLECULE_MATRIX_SCENARIOS[*]} " == *" $s "* ]]; then
     for r in "${MOLECULE_RELEASES[@]}"; do echo "$r"; done
   else
     echo "${MOLECULE_RELEASES[0]}"
-  fi | if [ -n "${LLO_RELEASES:-}" ]; then grep -xF -f <(tr ' ' '\n' <<< "$LLO_RELEASES"); else cat; fi
+  fi
 }
 
 # One scenario on one release, its output into .work/molecule/<scenario>@<release>.log, printed whole when it ends
