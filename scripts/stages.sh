@@ -117,7 +117,7 @@ stage_units() {
   return $rc
 }
 
-# The functional smoke under every ansible-core: an ollama_model create and re-run, and site.yml --check, against
+# The functional smoke under CORE_VERSIONS_SMOKE: an ollama_model create and re-run, and site.yml --check, against
 # the emulator (noxfile.py SMOKE_TESTS).
 stage_smoke() {
   local rc=0 v xml
