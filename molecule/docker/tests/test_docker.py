@@ -11,7 +11,7 @@ DOCKER_SOURCES = """Architectures: amd64
 Components: stable
 X-Repolib-Name: docker
 Signed-By: /etc/apt/keyrings/docker.asc
-Suites: bookworm
+Suites: {codename}
 Types: deb
 URIs: https://download.docker.com/linux/debian
 """
@@ -30,7 +30,8 @@ def read_local(name):
 
 
 def test_docker_repository_source_and_key(host):
-    assert host.file("/etc/apt/sources.list.d/docker.sources").content_string == DOCKER_SOURCES
+    expected = DOCKER_SOURCES.format(codename=host.system_info.codename)  # bookworm or trixie: the image under test
+    assert host.file("/etc/apt/sources.list.d/docker.sources").content_string == expected
     key = host.file("/etc/apt/keyrings/docker.asc")
     assert key.content_string == read_local("test-docker-repo-key.asc")
     assert key.mode == 0o644
