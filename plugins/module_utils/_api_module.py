@@ -37,8 +37,8 @@ def seconds_problems(params):
         value = params.get(option)
         smallest, largest, meaning = SECONDS_OPTIONS[option]
         if value is not None and not smallest <= value <= largest:
-            problems.append("%s=%s is not a number of seconds in %d-%d (%s)" % (option, value, smallest, largest,
-                                                                                 meaning))
+            problems.append("%s=%s is not a number of seconds in %d-%d (%s)"
+                            % (option, value, smallest, largest, meaning))
     return problems
 
 
