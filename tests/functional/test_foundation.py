@@ -167,7 +167,7 @@ def test_make_pytest_keeps_a_quoted_keyword_expression_whole(tmp_path):
     """docs/development.md's one-test command: -k 'a and b' must reach pytest as one argument."""
     args = "tests/unit/plugins/filter/test_verify.py -k 'mismatch and not no_such_test'"
     # Its own work folder, so the stage records of a `make test` running this test are not touched.
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "RESULTS_FILE")}
     env["LLO_WORK_DIR"] = str(tmp_path)
     result = run(["make", "--no-print-directory", "pytest", "PYTEST_ARGS=" + args], env=env, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
