@@ -327,7 +327,7 @@ class OllamaClient:
         except OllamaNotFound as exc:
             raise OllamaError(method, self.url(path), status=404, server_message=exc.server_message,
                               hint=NOT_OLLAMA_HINT)
-        if not isinstance(data, dict) or not isinstance(data.get(key), kind):
+        if not isinstance(data, dict) or key not in data or not isinstance(data[key], kind):
             raise OllamaError(method, self.url(path), status=200,
                               reason="the answer has no %s (%r): %s" % (what, key, json.dumps(data)[:200]),
                               hint=NOT_OLLAMA_HINT)
@@ -346,17 +346,12 @@ class OllamaClient:
 
     def _models(self, path):
         """The ``models`` list of /api/tags or /api/ps; Ollama sends ``[]``, or ``null`` for none (0.1.x)."""
-        try:
-            data = self.request_json("GET", path)
-        except OllamaNotFound as exc:
-            raise OllamaError("GET", self.url(path), status=404, server_message=exc.server_message,
-                              hint=NOT_OLLAMA_HINT)
-        if not isinstance(data, dict) or "models" not in data or not isinstance(data["models"], (list, type(None))) \
-                or not all(isinstance(entry, dict) for entry in data["models"] or []):
+        models = self._field("GET", path, "models", (list, type(None)), "list of models") or []
+        if not all(isinstance(entry, dict) for entry in models):
             raise OllamaError("GET", self.url(path), status=200,
-                              reason="the answer has no list of models ('models'): %s" % json.dumps(data)[:200],
+                              reason="the answer's models are not JSON objects: %s" % json.dumps(models)[:200],
                               hint=NOT_OLLAMA_HINT)
-        return data["models"] or []
+        return models
 
     def show(self, name, verbose=False):
         body = {"model": name}

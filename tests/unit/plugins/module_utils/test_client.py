@@ -129,6 +129,15 @@ def test_parse_version():
 
 # ---------------------------------------------------------------- errors and retries
 
+def test_models_null_is_none_and_entries_must_be_objects(server, sleeps):
+    server.on("GET", "/api/tags", json_reply(200, {"models": None}))
+    server.on("GET", "/api/ps", json_reply(200, {"models": ["not-an-object"]}))
+    client = client_for(server.url, sleeps)
+    assert client.list_models() == []
+    with pytest.raises(OllamaError, match="the answer's models are not JSON objects.*is this really an Ollama server"):
+        client.running_models()
+
+
 def test_get_json_and_version(server, sleeps):
     server.on("GET", "/api/version", json_reply(200, {"version": "0.32.15"}))
     server.on("GET", "/api/tags", (200, "application/json", fixture_bytes("tags.json")))
