@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 
+from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import seconds_problems
 from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_extract import extract_code
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_run import OUTCOMES, Outcome, run_go, run_python
@@ -33,7 +34,6 @@ def validate_settings(params):
     checks = (
         (params["num_tasks"] is not None and params["num_tasks"] < 1,
          "num_tasks must be at least 1 (leave it out for all tasks), got %s" % params["num_tasks"]),
-        (params["task_timeout"] < 1, "task_timeout must be at least 1 second, got %s" % params["task_timeout"]),
         (params["memory_limit_mb"] < 64, "memory_limit_mb must be at least 64, got %s" % params["memory_limit_mb"]),
         (params["max_processes"] < 1, "max_processes must be at least 1, got %s" % params["max_processes"]),
         (params["num_predict"] < 16, "num_predict must be at least 16 tokens, got %s" % params["num_predict"]),
@@ -43,12 +43,14 @@ def validate_settings(params):
          "min_pass_rate is a percentage from 0 to 100, got %s" % params["min_pass_rate"]),
         (not params["bundled_tasks"] and not params["task_files"],
          "bundled_tasks is false and no task_files are given; there is nothing to run"),
-        (params["go_build_timeout"] < 1,
-         "go_build_timeout must be at least 1 second, got %s" % params["go_build_timeout"]),
     )
     for failed, message in checks:
         if failed:
             raise EvalInputError(message)
+    # task_timeout, go_build_timeout, timeout: the duration rule every API module shares.
+    durations = seconds_problems(params)
+    if durations:
+        raise EvalInputError("; ".join(durations))
     try:
         _benchmark.check_request_options(params.get("options"), ("num_predict", "num_ctx", "temperature", "seed"))
     except ValueError as exc:

@@ -329,3 +329,12 @@ def test_bad_options_fail_clearly(coder, args, fragment):
 def test_a_missing_model_fails_with_a_hint(coder):
     run = evaluate(coder, {}, model="absent:1b")
     assert_clean_failure(run, "model 'absent:1b' is not on the Ollama server", "pull it first")
+
+
+@pytest.mark.parametrize("option, value", [("task_timeout", 0), ("go_build_timeout", -1), ("task_timeout", 10 ** 9)])
+def test_a_duration_out_of_range_fails_before_any_request(coder, option, value):
+    coder.clear_log()
+    run = evaluate(coder, {}, **{option: value})
+    assert run.returncode != 0 and run.traceback_free, run.result
+    assert run["msg"].startswith("%s=%s is not a number of seconds in 1-86400" % (option, value)), run["msg"]
+    assert chat_requests(coder) == []
