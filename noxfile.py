@@ -63,16 +63,18 @@ def _ansible_test(session, core, kind):
         "LLO_ANSIBLE_TEST_VENV": session.virtualenv.location,
         "LLO_ANSIBLE_TEST_COPY": os.path.join(WORK_DIR, "ac-%s" % core),
     }
-    session.run("bash", os.path.join(REPO_ROOT, "scripts", "ansible-test.sh"), kind, *session.posargs,
-                env=env, external=True)
+    session.run(
+        "bash", os.path.join(REPO_ROOT, "scripts", "ansible-test.sh"), kind, *session.posargs, env=env, external=True
+    )
 
 
 def _smoke(session, core):
     """The smoke tests under this ansible-core; pytest's junit XML goes where scripts/stages.sh counts it."""
     _install(session, core, os.path.join(REPO_ROOT, "requirements", "smoke.txt"))
     junit = os.path.join(WORK_DIR, "smoke-%s.xml" % core)
-    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "--junitxml=%s" % junit,
-                *(session.posargs or SMOKE_TESTS))
+    session.run(
+        "python", "-m", "pytest", "-p", "no:cacheprovider", "--junitxml=%s" % junit, *(session.posargs or SMOKE_TESTS)
+    )
 
 
 def _define(core):

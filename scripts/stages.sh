@@ -130,15 +130,26 @@ stage_smoke() {
   return $rc
 }
 
+# Python style (pyproject.toml): ruff format and ruff check, read-only, and the one header form
+# (scripts/check_headers.py); then ansible-lint. Each is one result.
 stage_lint() {
-  local rc=0
+  local rc=0 lint_rc=0 name
+  local -A checks=(
+    [ruff-format]="ruff format --check --diff ."
+    [ruff-check]="ruff check ."
+    [python-headers]="python scripts/check_headers.py ."
+  )
+  for name in ruff-format ruff-check python-headers; do
+    # shellcheck disable=SC2086  # each check is a command line
+    if (cd "$REPO_ROOT" && "$VENV_DIR"/bin/${checks[$name]}); then record "$name" 1 0; else record "$name" 0 1; rc=1; fi
+  done
   # ansible-lint puts $ANSIBLE_HOME/collections first; a home of its own keeps a stale copy of this collection in
   # ~/.ansible/collections from shadowing the working tree.
   mkdir -p "$WORK_DIR/lint-home"
   (cd "$REPO_ROOT" && ANSIBLE_HOME="$WORK_DIR/lint-home" \
     ANSIBLE_COLLECTIONS_PATH="$(self_collection_path):$COLLECTIONS_DIR" \
-    "$VENV_DIR/bin/ansible-lint" --profile production --offline) || rc=$?
-  if [ $rc -eq 0 ]; then record ansible-lint 1 0; else record ansible-lint 0 1; fi
+    "$VENV_DIR/bin/ansible-lint" --profile production --offline) || lint_rc=$?
+  if [ "${lint_rc:-0}" -eq 0 ]; then record ansible-lint 1 0; else record ansible-lint 0 1; rc=1; fi
   return $rc
 }
 

@@ -7,6 +7,7 @@ ansible-test already runs from .../ansible_collections/local_llm/ollama, so noth
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import importlib.util
@@ -19,13 +20,13 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _ensure_collection_importable():
     try:
-        if importlib.util.find_spec('ansible_collections.local_llm.ollama') is not None:
+        if importlib.util.find_spec("ansible_collections.local_llm.ollama") is not None:
             return
     except ImportError:
         pass
-    base = tempfile.mkdtemp(prefix='llo-collection-')
-    os.makedirs(os.path.join(base, 'ansible_collections', 'local_llm'))
-    os.symlink(REPO_ROOT, os.path.join(base, 'ansible_collections', 'local_llm', 'ollama'))
+    base = tempfile.mkdtemp(prefix="llo-collection-")
+    os.makedirs(os.path.join(base, "ansible_collections", "local_llm"))
+    os.symlink(REPO_ROOT, os.path.join(base, "ansible_collections", "local_llm", "ollama"))
     sys.path.insert(0, base)
 
 

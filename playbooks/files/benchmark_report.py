@@ -26,6 +26,7 @@ CEILING_COLOUR = "#d62728"
 
 # ---------------------------------------------------------------- reading
 
+
 def load(path):
     with open(path) as handle:
         return json.load(handle)
@@ -81,6 +82,7 @@ def row_of(host, outcome):
 
 # ---------------------------------------------------------------- comparison
 
+
 def compare(current_rows, previous_rows, tolerance, previous_path=""):
     """Change of the median per host and model present in both reports; a drop beyond tolerance regresses."""
     previous = dict(((row["host"], row["model"]), row) for row in previous_rows if row["measured"])
@@ -91,14 +93,30 @@ def compare(current_rows, previous_rows, tolerance, previous_path=""):
             continue
         change = (row["median"] - before["median"]) / before["median"] * 100
         message = "%s on %s: median %.2f tok/s, %.2f in %s (%+.1f%%, tolerance %g%%)" % (
-            row["model"], row["host"], row["median"], before["median"], previous_path, change, tolerance)
-        changes.append({"host": row["host"], "model": row["model"], "previous": before["median"],
-                        "current": row["median"], "change_percent": round(change, 1),
-                        "regression": change < -tolerance, "message": message})
+            row["model"],
+            row["host"],
+            row["median"],
+            before["median"],
+            previous_path,
+            change,
+            tolerance,
+        )
+        changes.append(
+            {
+                "host": row["host"],
+                "model": row["model"],
+                "previous": before["median"],
+                "current": row["median"],
+                "change_percent": round(change, 1),
+                "regression": change < -tolerance,
+                "message": message,
+            }
+        )
     return changes
 
 
 # ---------------------------------------------------------------- Markdown
+
 
 def fmt(value, pattern="%.1f", missing="–"):
     return missing if value is None else pattern % value
@@ -129,19 +147,51 @@ def table_row(cells):
 
 def markdown(report, table, changes, compare_to, tolerance):
     settings = report.get("settings") or {}
-    lines = ["# Ollama benchmark %s" % report.get("generated_at", ""), "",
-             "Generation speed is Ollama's own `eval_count / eval_duration`, the median of %s runs per model after "
-             "%s warm-up request(s), %s tokens each, `num_ctx` %s, API `%s`. The ceiling is GPU memory bandwidth / "
-             "model size; efficiency is median / ceiling." % (
-                 settings.get("runs", "?"), settings.get("warmup", "?"), settings.get("num_predict", "?"),
-                 settings.get("num_ctx", "?"), settings.get("api", "?")), ""]
-    lines += ["## Overview", "",
-              table_row(["host", "model", "median tok/s", "spread min–max tok/s", "GPU share",
-                         "efficiency vs ceiling tok/s", "status"]),
-              table_row(["---", "---", "---:", "---", "---", "---", "---"])]
+    lines = [
+        "# Ollama benchmark %s" % report.get("generated_at", ""),
+        "",
+        "Generation speed is Ollama's own `eval_count / eval_duration`, the median of %s runs per model after "
+        "%s warm-up request(s), %s tokens each, `num_ctx` %s, API `%s`. The ceiling is GPU memory bandwidth / "
+        "model size; efficiency is median / ceiling."
+        % (
+            settings.get("runs", "?"),
+            settings.get("warmup", "?"),
+            settings.get("num_predict", "?"),
+            settings.get("num_ctx", "?"),
+            settings.get("api", "?"),
+        ),
+        "",
+    ]
+    lines += [
+        "## Overview",
+        "",
+        table_row(
+            [
+                "host",
+                "model",
+                "median tok/s",
+                "spread min–max tok/s",
+                "GPU share",
+                "efficiency vs ceiling tok/s",
+                "status",
+            ]
+        ),
+        table_row(["---", "---", "---:", "---", "---", "---", "---"]),
+    ]
     for row in table:
-        lines.append(table_row([row["host"], row["model"], fmt(row["median"], "%.2f"), spread(row), gpu_text(row),
-                                efficiency_text(row), row["status"]]))
+        lines.append(
+            table_row(
+                [
+                    row["host"],
+                    row["model"],
+                    fmt(row["median"], "%.2f"),
+                    spread(row),
+                    gpu_text(row),
+                    efficiency_text(row),
+                    row["status"],
+                ]
+            )
+        )
     for host in sorted(report.get("hosts") or {}):
         lines += host_section(host, report["hosts"][host] or {}, [row for row in table if row["host"] == host])
     if compare_to:
@@ -150,8 +200,11 @@ def markdown(report, table, changes, compare_to, tolerance):
 
 
 def device_text(device):
-    return "%s (%s MiB, %s GB/s)" % (device.get("name"), device.get("memory_total_mb"),
-                                     fmt(device.get("memory_bandwidth_gbps")))
+    return "%s (%s MiB, %s GB/s)" % (
+        device.get("name"),
+        device.get("memory_total_mb"),
+        fmt(device.get("memory_bandwidth_gbps")),
+    )
 
 
 def host_section(host, entry, host_rows):
@@ -163,17 +216,48 @@ def host_section(host, entry, host_rows):
         roofline = outcome.get("roofline") or {}
         if roofline.get("bandwidth_gbps"):
             bandwidths.add("%g GB/s (%s)" % (roofline["bandwidth_gbps"], roofline.get("bandwidth_source")))
-    lines = ["", "## %s" % host, "",
-             "GPU: %s. Bandwidth used for the ceiling: %s." % (names or "none found",
-                                                               ", ".join(sorted(bandwidths)) or "unknown"), "",
-             table_row(["model", "median tok/s", "mean", "min", "max", "stdev", "prompt tok/s", "TTFT ms",
-                        "GPU share", "ceiling tok/s", "efficiency"]),
-             table_row(["---"] + ["---:"] * 10)]
+    lines = [
+        "",
+        "## %s" % host,
+        "",
+        "GPU: %s. Bandwidth used for the ceiling: %s."
+        % (names or "none found", ", ".join(sorted(bandwidths)) or "unknown"),
+        "",
+        table_row(
+            [
+                "model",
+                "median tok/s",
+                "mean",
+                "min",
+                "max",
+                "stdev",
+                "prompt tok/s",
+                "TTFT ms",
+                "GPU share",
+                "ceiling tok/s",
+                "efficiency",
+            ]
+        ),
+        table_row(["---"] + ["---:"] * 10),
+    ]
     for row in host_rows:
-        lines.append(table_row([row["model"], fmt(row["median"], "%.2f"), fmt(mean_of(entry, row["model"]), "%.2f"),
-                                fmt(row["min"], "%.2f"), fmt(row["max"], "%.2f"), fmt(row["stdev"], "%.2f"),
-                                fmt(row["prompt_median"]), fmt(row["ttft_median"]), gpu_text(row),
-                                fmt(row["ceiling"]), fmt(row["efficiency"], "%.1f%%")]))
+        lines.append(
+            table_row(
+                [
+                    row["model"],
+                    fmt(row["median"], "%.2f"),
+                    fmt(mean_of(entry, row["model"]), "%.2f"),
+                    fmt(row["min"], "%.2f"),
+                    fmt(row["max"], "%.2f"),
+                    fmt(row["stdev"], "%.2f"),
+                    fmt(row["prompt_median"]),
+                    fmt(row["ttft_median"]),
+                    gpu_text(row),
+                    fmt(row["ceiling"]),
+                    fmt(row["efficiency"], "%.1f%%"),
+                ]
+            )
+        )
     failures = [row for row in host_rows if row["status"] != "ok"]
     for row in failures:
         lines += ["", "- **%s**: %s" % (row["model"], row["status"])]
@@ -188,14 +272,28 @@ def mean_of(entry, model):
 
 
 def comparison_section(changes, compare_to, tolerance):
-    lines = ["", "## Comparison with %s" % compare_to, "",
-             "A drop of the median by more than %g%% is flagged as a regression." % tolerance, "",
-             table_row(["host", "model", "previous median tok/s", "median tok/s", "change", "verdict"]),
-             table_row(["---", "---", "---:", "---:", "---:", "---"])]
+    lines = [
+        "",
+        "## Comparison with %s" % compare_to,
+        "",
+        "A drop of the median by more than %g%% is flagged as a regression." % tolerance,
+        "",
+        table_row(["host", "model", "previous median tok/s", "median tok/s", "change", "verdict"]),
+        table_row(["---", "---", "---:", "---:", "---:", "---"]),
+    ]
     for change in changes:
-        lines.append(table_row([change["host"], change["model"], "%.2f" % change["previous"],
-                                "%.2f" % change["current"], "%+.1f%%" % change["change_percent"],
-                                "**REGRESSION**" if change["regression"] else "ok"]))
+        lines.append(
+            table_row(
+                [
+                    change["host"],
+                    change["model"],
+                    "%.2f" % change["previous"],
+                    "%.2f" % change["current"],
+                    "%+.1f%%" % change["change_percent"],
+                    "**REGRESSION**" if change["regression"] else "ok",
+                ]
+            )
+        )
     if not changes:
         lines.append("")
         lines.append("No host and model in common with the previous report.")
@@ -203,6 +301,7 @@ def comparison_section(changes, compare_to, tolerance):
 
 
 # ---------------------------------------------------------------- chart
+
 
 def bar_label(row):
     lines = ["%.1f tok/s" % row["median"]]
@@ -216,13 +315,16 @@ def bar_label(row):
 def chart_warning(error):
     """Why the chart was not drawn, naming the missing package and where it comes from."""
     package = getattr(error, "name", None) or "matplotlib"
-    return ("benchmark.png not drawn: the Python package %s is missing from %s (%s). benchmark.md and benchmark.json "
-            "are complete. Install it with: %s -m pip install -r requirements/controller.txt"
-            % (package, sys.executable, error, sys.executable))
+    return (
+        "benchmark.png not drawn: the Python package %s is missing from %s (%s). benchmark.md and benchmark.json "
+        "are complete. Install it with: %s -m pip install -r requirements/controller.txt"
+        % (package, sys.executable, error, sys.executable)
+    )
 
 
 def chart(table, path, title):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -247,14 +349,30 @@ def chart(table, path, title):
             low, high = row["median"] - row["min"], row["max"] - row["median"]
             axis.bar(x, row["median"], width * 0.9, color=colour)
             axis.errorbar(x, row["median"], yerr=[[low], [high]], fmt="none", ecolor="black", capsize=5, lw=1.2)
-            axis.annotate(bar_label(row), (x, row["max"]), textcoords="offset points", xytext=(0, 4),
-                          ha="center", va="bottom", fontsize=9)
+            axis.annotate(
+                bar_label(row),
+                (x, row["max"]),
+                textcoords="offset points",
+                xytext=(0, 4),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+            )
             top = max(top, row["max"])
             if row["ceiling"]:
-                axis.hlines(row["ceiling"], x - width * 0.45, x + width * 0.45, colors=CEILING_COLOUR,
-                            linestyles="dashed", lw=2)
-                axis.annotate("ceiling %.0f" % row["ceiling"], (x, row["ceiling"]), textcoords="offset points",
-                              xytext=(0, 3), ha="center", va="bottom", fontsize=8, color=CEILING_COLOUR)
+                axis.hlines(
+                    row["ceiling"], x - width * 0.45, x + width * 0.45, colors=CEILING_COLOUR, linestyles="dashed", lw=2
+                )
+                axis.annotate(
+                    "ceiling %.0f" % row["ceiling"],
+                    (x, row["ceiling"]),
+                    textcoords="offset points",
+                    xytext=(0, 3),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=CEILING_COLOUR,
+                )
                 top = max(top, row["ceiling"])
     axis.set_ylim(0, top * 1.22)
     axis.set_xticks(range(len(hosts)))
@@ -267,16 +385,26 @@ def chart(table, path, title):
     handles = [Patch(color=MODEL_COLOURS[i % len(MODEL_COLOURS)], label=model) for i, model in enumerate(models)]
     handles.append(Line2D([0], [0], color="black", marker="_", markersize=10, lw=1.2, label="min–max of runs"))
     if any(row["ceiling"] for row in measured):
-        handles.append(Line2D([0], [0], color=CEILING_COLOUR, linestyle="dashed", lw=2,
-                              label="bandwidth ceiling (GB/s ÷ model bytes)"))
-    axis.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=min(4, len(handles)),
-                fontsize=9, frameon=False)
+        handles.append(
+            Line2D(
+                [0], [0], color=CEILING_COLOUR, linestyle="dashed", lw=2, label="bandwidth ceiling (GB/s ÷ model bytes)"
+            )
+        )
+    axis.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=min(4, len(handles)),
+        fontsize=9,
+        frameon=False,
+    )
     fig.tight_layout()
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
 
 
 # ---------------------------------------------------------------- main
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -297,14 +425,20 @@ def main(argv=None):
     settings = report.get("settings") or {}
     warnings = []
     try:
-        chart(table, png_path, "Ollama generation speed per host and model (median of %s runs)\n%s"
-              % (settings.get("runs", "?"), report.get("generated_at", "")))
+        chart(
+            table,
+            png_path,
+            "Ollama generation speed per host and model (median of %s runs)\n%s"
+            % (settings.get("runs", "?"), report.get("generated_at", "")),
+        )
     except ImportError as error:
         warnings.append(chart_warning(error))
         png_path = None
     regressions = [change for change in changes if change["regression"]]
-    json.dump({"markdown": md_path, "png": png_path, "changes": changes, "regressions": regressions,
-               "warnings": warnings}, sys.stdout)
+    json.dump(
+        {"markdown": md_path, "png": png_path, "changes": changes, "regressions": regressions, "warnings": warnings},
+        sys.stdout,
+    )
     sys.stdout.write("\n")
     return 0
 

@@ -33,6 +33,7 @@ def load(path):
 
 # ---------------------------------------------------------------- rows
 
+
 def rows(report):
     """One row per host and model: the figures the table and the chart show."""
     result = []
@@ -70,12 +71,16 @@ def row_of(host, outcome):
 
 # ---------------------------------------------------------------- comparison
 
+
 def previous_report(root, current_path):
     """The newest eval-*/eval.json under root that is older than the current one (None when there is none)."""
     current = os.path.abspath(current_path)
-    candidates = sorted(path for path in glob.glob(os.path.join(root, "eval-*", "eval.json"))
-                        if os.path.abspath(path) != current and os.path.basename(os.path.dirname(path))
-                        < os.path.basename(os.path.dirname(current)))
+    candidates = sorted(
+        path
+        for path in glob.glob(os.path.join(root, "eval-*", "eval.json"))
+        if os.path.abspath(path) != current
+        and os.path.basename(os.path.dirname(path)) < os.path.basename(os.path.dirname(current))
+    )
     return candidates[-1] if candidates else None
 
 
@@ -93,24 +98,33 @@ def compare(current_rows, previous_rows, pass_tolerance, speed_tolerance, previo
             speed_change = (row["tokens_per_second"] - before["tokens_per_second"]) / before["tokens_per_second"] * 100
         reasons = []
         if pass_change < -pass_tolerance:
-            reasons.append("pass rate %.1f%% was %.1f%% (%+.1f points, tolerance %g)"
-                           % (row["pass_rate"], before["pass_rate"], pass_change, pass_tolerance))
+            reasons.append(
+                "pass rate %.1f%% was %.1f%% (%+.1f points, tolerance %g)"
+                % (row["pass_rate"], before["pass_rate"], pass_change, pass_tolerance)
+            )
         if speed_change is not None and speed_change < -speed_tolerance:
-            reasons.append("median %.1f tok/s was %.1f (%+.1f%%, tolerance %g%%)"
-                           % (row["tokens_per_second"], before["tokens_per_second"], speed_change, speed_tolerance))
-        changes.append({
-            "host": row["host"], "model": row["model"],
-            "previous_pass_rate": before["pass_rate"], "pass_rate": row["pass_rate"],
-            "pass_rate_change": round(pass_change, 1),
-            "speed_change_percent": None if speed_change is None else round(speed_change, 1),
-            "regression": bool(reasons),
-            "message": "%s on %s: %s (against %s)" % (row["model"], row["host"], "; ".join(reasons) or "no regression",
-                                                      previous_path),
-        })
+            reasons.append(
+                "median %.1f tok/s was %.1f (%+.1f%%, tolerance %g%%)"
+                % (row["tokens_per_second"], before["tokens_per_second"], speed_change, speed_tolerance)
+            )
+        changes.append(
+            {
+                "host": row["host"],
+                "model": row["model"],
+                "previous_pass_rate": before["pass_rate"],
+                "pass_rate": row["pass_rate"],
+                "pass_rate_change": round(pass_change, 1),
+                "speed_change_percent": None if speed_change is None else round(speed_change, 1),
+                "regression": bool(reasons),
+                "message": "%s on %s: %s (against %s)"
+                % (row["model"], row["host"], "; ".join(reasons) or "no regression", previous_path),
+            }
+        )
     return changes
 
 
 # ---------------------------------------------------------------- Markdown
+
 
 def fmt(value, pattern="%.1f", missing="–"):
     return missing if value is None else pattern % value
@@ -126,26 +140,49 @@ def outcome_cell(counts):
 
 def markdown(report, table, changes, compared_with):
     settings = report.get("settings") or {}
-    lines = ["# Ollama coding evaluation %s" % report.get("generated_at", ""), "",
-             "Pass rate: share of the tasks whose hidden tests passed when the model's answer was run (skipped Go "
-             "tasks not counted). Speed: median of Ollama's `eval_count / eval_duration` over the answers. "
-             "Settings: temperature %s, seed %s, num_predict %s, num_ctx %s, tasks %s." % (
-                 settings.get("temperature", "?"), settings.get("seed", "?"), settings.get("num_predict", "?"),
-                 settings.get("num_ctx", "?"), settings.get("num_tasks") or "all"), "",
-             "![pass rate against speed](eval.svg)", "",
-             table_row(["host", "model", "size", "pass rate", "passed", "outcomes", "median tok/s", "wall s",
-                        "change", "status"]),
-             table_row(["---", "---", "---", "---:", "---:", "---", "---:", "---:", "---", "---"])]
+    lines = [
+        "# Ollama coding evaluation %s" % report.get("generated_at", ""),
+        "",
+        "Pass rate: share of the tasks whose hidden tests passed when the model's answer was run (skipped Go "
+        "tasks not counted). Speed: median of Ollama's `eval_count / eval_duration` over the answers. "
+        "Settings: temperature %s, seed %s, num_predict %s, num_ctx %s, tasks %s."
+        % (
+            settings.get("temperature", "?"),
+            settings.get("seed", "?"),
+            settings.get("num_predict", "?"),
+            settings.get("num_ctx", "?"),
+            settings.get("num_tasks") or "all",
+        ),
+        "",
+        "![pass rate against speed](eval.svg)",
+        "",
+        table_row(
+            ["host", "model", "size", "pass rate", "passed", "outcomes", "median tok/s", "wall s", "change", "status"]
+        ),
+        table_row(["---", "---", "---", "---:", "---:", "---", "---:", "---:", "---", "---"]),
+    ]
     by_key = dict(((change["host"], change["model"]), change) for change in changes)
     for row in table:
         change = by_key.get((row["host"], row["model"]))
         change_text = "–"
         if change:
             change_text = ("REGRESSION " if change["regression"] else "") + "%+.1f points" % change["pass_rate_change"]
-        lines.append(table_row([row["host"], row["model"], row["size"], fmt(row["pass_rate"], "%.1f%%"),
-                                "%s/%s" % (fmt(row["passed"], "%d"), fmt(row["total"], "%d")),
-                                outcome_cell(row["counts"]), fmt(row["tokens_per_second"]),
-                                fmt(row["wall_seconds"], "%.0f"), change_text, row["status"]]))
+        lines.append(
+            table_row(
+                [
+                    row["host"],
+                    row["model"],
+                    row["size"],
+                    fmt(row["pass_rate"], "%.1f%%"),
+                    "%s/%s" % (fmt(row["passed"], "%d"), fmt(row["total"], "%d")),
+                    outcome_cell(row["counts"]),
+                    fmt(row["tokens_per_second"]),
+                    fmt(row["wall_seconds"], "%.0f"),
+                    change_text,
+                    row["status"],
+                ]
+            )
+        )
     lines += ["", "Compared with: %s" % (compared_with or "nothing (no previous report)")]
     for change in changes:
         if change["regression"]:
@@ -154,6 +191,7 @@ def markdown(report, table, changes, compared_with):
 
 
 # ---------------------------------------------------------------- SVG chart
+
 
 def chart(table):
     """Speed (x) against pass rate (y), one labelled point per host and model; the SVG text."""
@@ -167,40 +205,61 @@ def chart(table):
     def y_of(rate):
         return HEIGHT - MARGIN - rate / 100.0 * plot_h
 
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
-             'font-size="12">' % (WIDTH, HEIGHT),
-             '<rect width="100%" height="100%" fill="white"/>',
-             '<text x="%d" y="30" font-size="16">Pass rate against generation speed</text>' % MARGIN]
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
+        'font-size="12">' % (WIDTH, HEIGHT),
+        '<rect width="100%" height="100%" fill="white"/>',
+        '<text x="%d" y="30" font-size="16">Pass rate against generation speed</text>' % MARGIN,
+    ]
     for tick in range(0, 101, 20):
-        parts.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#dddddd"/>'
-                     % (MARGIN, y_of(tick), WIDTH - MARGIN, y_of(tick)))
+        parts.append(
+            '<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#dddddd"/>'
+            % (MARGIN, y_of(tick), WIDTH - MARGIN, y_of(tick))
+        )
         parts.append('<text x="%d" y="%.1f" text-anchor="end">%d%%</text>' % (MARGIN - 6, y_of(tick) + 4, tick))
     for index in range(6):
         speed = top_speed * index / 5.0
-        parts.append('<text x="%.1f" y="%d" text-anchor="middle">%.0f</text>'
-                     % (x_of(speed), HEIGHT - MARGIN + 18, speed))
-    parts.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>'
-                 % (MARGIN, HEIGHT - MARGIN, WIDTH - MARGIN, HEIGHT - MARGIN))
+        parts.append(
+            '<text x="%.1f" y="%d" text-anchor="middle">%.0f</text>' % (x_of(speed), HEIGHT - MARGIN + 18, speed)
+        )
+    parts.append(
+        '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>'
+        % (MARGIN, HEIGHT - MARGIN, WIDTH - MARGIN, HEIGHT - MARGIN)
+    )
     parts.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (MARGIN, MARGIN, MARGIN, HEIGHT - MARGIN))
-    parts.append('<text x="%d" y="%d" text-anchor="middle">median generation speed (tokens/s)</text>'
-                 % (WIDTH // 2, HEIGHT - 20))
-    parts.append('<text x="18" y="%d" text-anchor="middle" transform="rotate(-90 18 %d)">pass rate</text>'
-                 % (HEIGHT // 2, HEIGHT // 2))
+    parts.append(
+        '<text x="%d" y="%d" text-anchor="middle">median generation speed (tokens/s)</text>' % (WIDTH // 2, HEIGHT - 20)
+    )
+    parts.append(
+        '<text x="18" y="%d" text-anchor="middle" transform="rotate(-90 18 %d)">pass rate</text>'
+        % (HEIGHT // 2, HEIGHT // 2)
+    )
     models = sorted(set(row["model"] for row in points))
     for row in points:
         colour = COLOURS[models.index(row["model"]) % len(COLOURS)]
         x, y = x_of(row["tokens_per_second"]), y_of(row["pass_rate"])
         label = "%s @ %s" % (row["model"], row["host"])
-        parts.append('<circle cx="%.1f" cy="%.1f" r="6" fill="%s" data-host="%s" data-model="%s"><title>%s: %.1f%%, '
-                     '%s tok/s</title></circle>' % (x, y, colour, escape(row["host"], {'"': "&quot;"}),
-                                                    escape(row["model"], {'"': "&quot;"}), escape(label),
-                                                    row["pass_rate"], fmt(row["tokens_per_second"])))
+        parts.append(
+            '<circle cx="%.1f" cy="%.1f" r="6" fill="%s" data-host="%s" data-model="%s"><title>%s: %.1f%%, '
+            "%s tok/s</title></circle>"
+            % (
+                x,
+                y,
+                colour,
+                escape(row["host"], {'"': "&quot;"}),
+                escape(row["model"], {'"': "&quot;"}),
+                escape(label),
+                row["pass_rate"],
+                fmt(row["tokens_per_second"]),
+            )
+        )
         parts.append('<text x="%.1f" y="%.1f">%s</text>' % (x + 9, y - 8, escape(label)))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
 
 # ---------------------------------------------------------------- main
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
@@ -216,17 +275,25 @@ def main(argv=None):
     compared_with = args.compare_to or (previous_report(args.previous_in, args.input) if args.previous_in else None)
     changes = []
     if compared_with:
-        changes = compare(table, rows(load(compared_with)), args.pass_rate_tolerance, args.speed_tolerance,
-                          compared_with)
+        changes = compare(
+            table, rows(load(compared_with)), args.pass_rate_tolerance, args.speed_tolerance, compared_with
+        )
     markdown_path = os.path.join(args.outdir, "eval.md")
     chart_path = os.path.join(args.outdir, "eval.svg")
     with open(markdown_path, "w") as handle:
         handle.write(markdown(report, table, changes, compared_with))
     with open(chart_path, "w") as handle:
         handle.write(chart(table))
-    json.dump({"markdown": markdown_path, "chart": chart_path, "compared_with": compared_with,
-               "changes": changes, "regressions": [change for change in changes if change["regression"]]},
-              sys.stdout)
+    json.dump(
+        {
+            "markdown": markdown_path,
+            "chart": chart_path,
+            "compared_with": compared_with,
+            "changes": changes,
+            "regressions": [change for change in changes if change["regression"]],
+        },
+        sys.stdout,
+    )
     return 0
 
 

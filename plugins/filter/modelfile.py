@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Filter modelfile_variable_errors (module_utils/_modelfile.py) for roles that render Modelfile templates;
 documented in modelfile_variable_errors.yml."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Filters server_env_errors, remote_origins and compose_environment: the shared server environment rules of
@@ -6,10 +7,14 @@ module_utils/_server_env.py for the roles; documented in server_env_errors.yml, 
 compose_environment.yml."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._server_env import (
-    compose_environment, environment_errors, remote_origins)
+    compose_environment,
+    environment_errors,
+    remote_origins,
+)
 
 
 def server_env_errors(environment, option):
@@ -29,5 +34,8 @@ def ollama_compose_environment(environment):
 
 class FilterModule(object):
     def filters(self):
-        return {"server_env_errors": server_env_errors, "remote_origins": ollama_remote_origins,
-                "compose_environment": ollama_compose_environment}
+        return {
+            "server_env_errors": server_env_errors,
+            "remote_origins": ollama_remote_origins,
+            "compose_environment": ollama_compose_environment,
+        }

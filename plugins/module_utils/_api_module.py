@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Shared argument spec and client construction for modules using the local_llm.ollama.api fragment."""
 
 from __future__ import absolute_import, division, print_function
@@ -37,8 +38,9 @@ def seconds_problems(params):
         value = params.get(option)
         smallest, largest, meaning = SECONDS_OPTIONS[option]
         if value is not None and not smallest <= value <= largest:
-            problems.append("%s=%s is not a number of seconds in %d-%d (%s)"
-                            % (option, value, smallest, largest, meaning))
+            problems.append(
+                "%s=%s is not a number of seconds in %d-%d (%s)" % (option, value, smallest, largest, meaning)
+            )
     return problems
 
 
@@ -54,8 +56,7 @@ def client_from_module(module):
     params = module.params
     check_seconds(module)
     try:
-        client = OllamaClient(host=params["host"], timeout=params["timeout"],
-                              validate_certs=params["validate_certs"])
+        client = OllamaClient(host=params["host"], timeout=params["timeout"], validate_certs=params["validate_certs"])
     except ValueError as exc:
         # The message names the option itself (host, or OLLAMA_HOST when host is not set).
         module.fail_json(msg="%s" % exc)

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The benchmark method of ollama_benchmark as pure functions: prompts, request bodies, rates,
 statistics, GPU share, roofline and threshold verdicts. No I/O here."""
 
@@ -38,20 +39,29 @@ class BenchmarkInputError(ValueError):
 
 # ---------------------------------------------------------------- input
 
+
 def validate_settings(params):
     """Raise BenchmarkInputError for the first unusable option, before any request is sent."""
     checks = (
         (params["runs"] < 1, "runs must be at least 1, got %s" % params["runs"]),
         (params["warmup"] < 0, "warmup must be 0 or more, got %s" % params["warmup"]),
-        (params["num_predict"] < MIN_NUM_PREDICT,
-         "num_predict must be at least %d (Ollama times generation in whole microseconds; fewer tokens make the "
-         "rate noisy), got %s" % (MIN_NUM_PREDICT, params["num_predict"])),
-        (params.get("num_ctx") is not None and params["num_ctx"] < 1,
-         "num_ctx must be a positive number of tokens, got %s" % params.get("num_ctx")),
-        (params.get("min_tokens_per_second") is not None and params["min_tokens_per_second"] <= 0,
-         "min_tokens_per_second must be greater than 0, got %s" % params.get("min_tokens_per_second")),
-        (params.get("gpu_bandwidth_gbps") is not None and params["gpu_bandwidth_gbps"] <= 0,
-         "gpu_bandwidth_gbps must be greater than 0 GB/s, got %s" % params.get("gpu_bandwidth_gbps")),
+        (
+            params["num_predict"] < MIN_NUM_PREDICT,
+            "num_predict must be at least %d (Ollama times generation in whole microseconds; fewer tokens make the "
+            "rate noisy), got %s" % (MIN_NUM_PREDICT, params["num_predict"]),
+        ),
+        (
+            params.get("num_ctx") is not None and params["num_ctx"] < 1,
+            "num_ctx must be a positive number of tokens, got %s" % params.get("num_ctx"),
+        ),
+        (
+            params.get("min_tokens_per_second") is not None and params["min_tokens_per_second"] <= 0,
+            "min_tokens_per_second must be greater than 0, got %s" % params.get("min_tokens_per_second"),
+        ),
+        (
+            params.get("gpu_bandwidth_gbps") is not None and params["gpu_bandwidth_gbps"] <= 0,
+            "gpu_bandwidth_gbps must be greater than 0 GB/s, got %s" % params.get("gpu_bandwidth_gbps"),
+        ),
     )
     for failed, message in checks:
         if failed:
@@ -59,8 +69,9 @@ def validate_settings(params):
     if params.get("prompts") is not None:
         prompts = params["prompts"]
         if not prompts or any(not str(prompt).strip() for prompt in prompts):
-            raise BenchmarkInputError("prompts must be a non-empty list of non-empty strings; leave it out to use "
-                                      "the built-in coding prompts")
+            raise BenchmarkInputError(
+                "prompts must be a non-empty list of non-empty strings; leave it out to use the built-in coding prompts"
+            )
     try:
         check_request_options(params.get("options"), OWN_OPTIONS)
     except ValueError as exc:
@@ -130,6 +141,7 @@ def request_body(api, model, prompt, options, keep_alive=None):
 
 # ---------------------------------------------------------------- one run
 
+
 def rate(count, duration_ns):
     """Tokens per second from Ollama's own count and nanosecond duration; None when not measurable."""
     if not count or not duration_ns or duration_ns <= 0:
@@ -151,8 +163,9 @@ def run_record(index, prompt, final, first_content_seconds):
         "tokens_per_second": _rounded(rate(final.get("eval_count"), final.get("eval_duration")), 3),
         "prompt_eval_count": final.get("prompt_eval_count"),
         "prompt_eval_duration": final.get("prompt_eval_duration"),
-        "prompt_tokens_per_second": _rounded(rate(final.get("prompt_eval_count"),
-                                                  final.get("prompt_eval_duration")), 3),
+        "prompt_tokens_per_second": _rounded(
+            rate(final.get("prompt_eval_count"), final.get("prompt_eval_duration")), 3
+        ),
         "load_duration": final.get("load_duration"),
         "total_duration": final.get("total_duration"),
         "ttft_ms": _rounded(None if first_content_seconds is None else first_content_seconds * 1000.0, 3),
@@ -161,6 +174,7 @@ def run_record(index, prompt, final, first_content_seconds):
 
 
 # ---------------------------------------------------------------- statistics
+
 
 def median(values):
     ordered = sorted(values)
@@ -204,6 +218,7 @@ def summarize(runs):
 
 # ---------------------------------------------------------------- GPU share (/api/ps)
 
+
 def go_round(value):
     """Go's math.Round: halves away from zero (Python's round() goes to even)."""
     return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
@@ -225,8 +240,14 @@ def processor_text(size, size_vram):
 def gpu_share(ps_entry):
     """Where the loaded model lives, from its /api/ps entry (None when it is not loaded any more)."""
     if ps_entry is None:
-        return {"loaded": False, "size": None, "size_vram": None, "gpu_percent": None,
-                "processor": "not loaded", "context_length": None}
+        return {
+            "loaded": False,
+            "size": None,
+            "size_vram": None,
+            "gpu_percent": None,
+            "processor": "not loaded",
+            "context_length": None,
+        }
     size, size_vram = ps_entry.get("size") or 0, ps_entry.get("size_vram") or 0
     return {
         "loaded": True,
@@ -244,14 +265,14 @@ def fully_on_gpu(share):
 
 # ---------------------------------------------------------------- roofline
 
+
 def fastest_bandwidth(gpu_facts):
     """The highest memory_bandwidth_gbps among gpu_facts devices, with the device name; (None, None) if none.
 
     With layers split over several GPUs each token still reads every weight once, so no GPU can make it
     faster than the fastest card reading all of them: that card's bandwidth gives an upper bound.
     """
-    known = [device for device in (gpu_facts or {}).get("devices") or []
-             if device.get("memory_bandwidth_gbps")]
+    known = [device for device in (gpu_facts or {}).get("devices") or [] if device.get("memory_bandwidth_gbps")]
     if not known:
         return None, None
     best = max(known, key=lambda device: device["memory_bandwidth_gbps"])
@@ -281,6 +302,7 @@ def roofline(bandwidth_gbps, weight_bytes, median_tokens_per_second):
 
 # ---------------------------------------------------------------- verdicts
 
+
 def share_text(share):
     if not share["loaded"]:
         return "GPU share unknown (the model was no longer loaded when /api/ps was read)"
@@ -292,17 +314,23 @@ def threshold_problems(summary, share, min_tokens_per_second=None, require_full_
     """One sentence per failed threshold."""
     problems = []
     generation = summary["tokens_per_second"]
-    if min_tokens_per_second is not None and (generation["median"] is None
-                                              or generation["median"] < min_tokens_per_second):
-        problems.append("median generation rate %s tok/s is below min_tokens_per_second %g"
-                        % (generation["median"], min_tokens_per_second))
+    if min_tokens_per_second is not None and (
+        generation["median"] is None or generation["median"] < min_tokens_per_second
+    ):
+        problems.append(
+            "median generation rate %s tok/s is below min_tokens_per_second %g"
+            % (generation["median"], min_tokens_per_second)
+        )
     if require_full_gpu_offload and not fully_on_gpu(share):
         if share["loaded"]:
-            problems.append("the model is not fully on the GPU (%s as ollama ps shows it) but "
-                            "require_full_gpu_offload is set" % share["processor"])
+            problems.append(
+                "the model is not fully on the GPU (%s as ollama ps shows it) but "
+                "require_full_gpu_offload is set" % share["processor"]
+            )
         else:
-            problems.append("require_full_gpu_offload is set but /api/ps no longer listed the model "
-                            "(keep_alive too short?)")
+            problems.append(
+                "require_full_gpu_offload is set but /api/ps no longer listed the model (keep_alive too short?)"
+            )
     return problems
 
 
@@ -310,5 +338,11 @@ def failure_message(model, problems, summary, share):
     """The task's failure text: what failed, the measured median and spread, the GPU share."""
     generation = summary["tokens_per_second"]
     return "%s: %s. Measured: median %s tok/s over %d runs (min %s, max %s); %s." % (
-        model, "; ".join(problems), generation["median"], generation["count"], generation["min"],
-        generation["max"], share_text(share))
+        model,
+        "; ".join(problems),
+        generation["median"],
+        generation["count"],
+        generation["min"],
+        generation["max"],
+        share_text(share),
+    )

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP client for the Ollama REST API over ansible.module_utils.urls (no third-party library)."""
 
 from __future__ import absolute_import, division, print_function
@@ -13,27 +14,34 @@ import os
 import re
 import socket
 import time
+from http.client import HTTPException, RemoteDisconnected
+from urllib.error import HTTPError, URLError
 
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.urls import Request
+
 from ansible_collections.local_llm.ollama.plugins.module_utils import _version
 from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
-
-from http.client import HTTPException, RemoteDisconnected
-from urllib.error import HTTPError, URLError
 
 DEFAULT_TIMEOUT = 30
 STRUCTURED_CREATE_VERSION = "0.5.5"
 
 NOT_OLLAMA_HINT = "is this really an Ollama server? check the host option or OLLAMA_HOST (address and port)"
-SERVICE_HINT = ("is the ollama service running? check `systemctl status ollama` or the container "
-                "(`docker ps`, `docker logs ollama`); wrong host? set the module's host option or OLLAMA_HOST")
-REGISTRY_HINT = ("the Ollama server cannot reach the model registry (offline host, DNS, proxy or firewall). "
-                 "Import the model from a local GGUF file with gguf_path, or copy a seeded model store "
-                 "(blobs/ and manifests/ of an archive) into the server's OLLAMA_MODELS directory")
+SERVICE_HINT = (
+    "is the ollama service running? check `systemctl status ollama` or the container "
+    "(`docker ps`, `docker logs ollama`); wrong host? set the module's host option or OLLAMA_HOST"
+)
+REGISTRY_HINT = (
+    "the Ollama server cannot reach the model registry (offline host, DNS, proxy or firewall). "
+    "Import the model from a local GGUF file with gguf_path, or copy a seeded model store "
+    "(blobs/ and manifests/ of an archive) into the server's OLLAMA_MODELS directory"
+)
 MISSING_MODEL_HINT = "the registry has no such model or tag; check the name on https://ollama.com/library"
-_REGISTRY_ERROR = re.compile(r"registry|dial tcp|no such host|lookup |i/o timeout|connection refused|"
-                             r"tls:|x509|proxyconnect|network is unreachable", re.IGNORECASE)
+_REGISTRY_ERROR = re.compile(
+    r"registry|dial tcp|no such host|lookup |i/o timeout|connection refused|"
+    r"tls:|x509|proxyconnect|network is unreachable",
+    re.IGNORECASE,
+)
 
 
 class OllamaError(Exception):
@@ -70,6 +78,7 @@ class OllamaConnectionError(OllamaError):
 
 # ---------------------------------------------------------------- base URL (envconfig.Host semantics)
 
+
 def base_url_from(value, option="host"):
     """The base URL (scheme://host:port[/path]) of an OLLAMA_HOST style value (module_utils/_endpoint.py)."""
     return parse_endpoint(value, option)["url"]
@@ -80,18 +89,21 @@ def resolve_base_url(host=None, environ=None):
     environ = os.environ if environ is None else environ
     if host is not None:
         if not host.strip():
-            raise EndpointError("host is empty; leave it out to use OLLAMA_HOST (or 127.0.0.1:11434), or give "
-                                "[http:// or https://]HOST[:PORT]")
+            raise EndpointError(
+                "host is empty; leave it out to use OLLAMA_HOST (or 127.0.0.1:11434), or give "
+                "[http:// or https://]HOST[:PORT]"
+            )
         return base_url_from(host, "host")
     return base_url_from(environ.get("OLLAMA_HOST", ""), "OLLAMA_HOST")
 
 
 # ---------------------------------------------------------------- versions
 
+
 def parse_version(text):
     """'0.32.15' -> (0, 32, 15) (at least three parts); pre-release suffixes ignored; unparsable -> None."""
     parsed = _version.parse_lenient(text)
-    return None if parsed is None else (parsed + (0, 0))[:max(3, len(parsed))]
+    return None if parsed is None else (parsed + (0, 0))[: max(3, len(parsed))]
 
 
 def version_at_least(version, minimum):
@@ -103,6 +115,7 @@ def version_at_least(version, minimum):
 
 
 # ---------------------------------------------------------------- errors
+
 
 def _server_message(body):
     text = to_text(body or b"", errors="surrogate_or_replace").strip()
@@ -126,8 +139,9 @@ def _is_refused(exc):
 
 def _is_transient(exc):
     reason = _reason_of(exc)
-    return isinstance(reason, (ConnectionResetError, RemoteDisconnected, socket.timeout, TimeoutError,
-                               BrokenPipeError)) or isinstance(exc, (HTTPException, ConnectionResetError))
+    return isinstance(
+        reason, (ConnectionResetError, RemoteDisconnected, socket.timeout, TimeoutError, BrokenPipeError)
+    ) or isinstance(exc, (HTTPException, ConnectionResetError))
 
 
 def _connection_hint(exc, timeout):
@@ -137,8 +151,10 @@ def _connection_hint(exc, timeout):
     if isinstance(reason, socket.gaierror):
         return "cannot resolve the host name (%s)" % reason, "check the host option / OLLAMA_HOST; " + SERVICE_HINT
     if isinstance(reason, (socket.timeout, TimeoutError)):
-        return ("no answer within %s s" % timeout,
-                "the server is busy or unreachable; raise the timeout option, or " + SERVICE_HINT)
+        return (
+            "no answer within %s s" % timeout,
+            "the server is busy or unreachable; raise the timeout option, or " + SERVICE_HINT,
+        )
     return to_text(reason), SERVICE_HINT
 
 
@@ -157,6 +173,7 @@ def error_hint(path, status, server_message):
 
 # ---------------------------------------------------------------- client
 
+
 def parse_stream_line(url, path, status, line):
     """One NDJSON line of a POST stream as a dict (None for a blank line). A line carrying ``error`` raises
     OllamaError with the server's text (and the in-band ``status`` servers up to 0.12.5 put there)."""
@@ -171,8 +188,13 @@ def parse_stream_line(url, path, status, line):
         raise OllamaError("POST", url, status=status, reason="unexpected stream line %r" % text[:200])
     if event.get("error"):
         message = to_text(event["error"])
-        raise OllamaError("POST", url, status=event.get("status", status), server_message=message,
-                          hint=error_hint(path, status, message))
+        raise OllamaError(
+            "POST",
+            url,
+            status=event.get("status", status),
+            server_message=message,
+            hint=error_hint(path, status, message),
+        )
     return event
 
 
@@ -181,8 +203,16 @@ class OllamaClient:
 
     IDEMPOTENT_POSTS = ("/api/show",)
 
-    def __init__(self, host=None, timeout=DEFAULT_TIMEOUT, validate_certs=True, retries=2, backoff=0.5,
-                 environ=None, sleep=time.sleep):
+    def __init__(
+        self,
+        host=None,
+        timeout=DEFAULT_TIMEOUT,
+        validate_certs=True,
+        retries=2,
+        backoff=0.5,
+        environ=None,
+        sleep=time.sleep,
+    ):
         self.base_url = resolve_base_url(host, environ)
         self.timeout = timeout
         self.validate_certs = validate_certs
@@ -190,8 +220,9 @@ class OllamaClient:
         self.backoff = backoff
         self._sleep = sleep
         self._version = None
-        self._request = Request(validate_certs=validate_certs, follow_redirects="all", timeout=timeout,
-                                http_agent="local_llm.ollama")
+        self._request = Request(
+            validate_certs=validate_certs, follow_redirects="all", timeout=timeout, http_agent="local_llm.ollama"
+        )
 
     # -- transport
 
@@ -199,8 +230,9 @@ class OllamaClient:
         return self.base_url + path
 
     def _open(self, method, path, data=None, headers=None, timeout=None):
-        return self._request.open(method, self.url(path), data=data, headers=headers or {},
-                                  timeout=timeout or self.timeout)
+        return self._request.open(
+            method, self.url(path), data=data, headers=headers or {}, timeout=timeout or self.timeout
+        )
 
     def _idempotent(self, method, path):
         return method in ("GET", "HEAD") or path in self.IDEMPOTENT_POSTS
@@ -226,13 +258,14 @@ class OllamaClient:
                 raise OllamaConnectionError(method, self.url(path), reason=reason, hint=hint)
 
     def _wait(self, attempt):
-        self._sleep(self.backoff * (2 ** attempt))
+        self._sleep(self.backoff * (2**attempt))
         return attempt + 1
 
     def _http_error(self, method, path, status, message):
         cls = OllamaNotFound if status == 404 else OllamaError
-        return cls(method, self.url(path), status=status, server_message=message,
-                   hint=error_hint(path, status, message))
+        return cls(
+            method, self.url(path), status=status, server_message=message, hint=error_hint(path, status, message)
+        )
 
     def request_json(self, method, path, body=None, timeout=None):
         """One JSON request/response; an empty body returns None."""
@@ -251,9 +284,13 @@ class OllamaClient:
         try:
             data = json.loads(to_text(raw))
         except ValueError:
-            raise OllamaError(method, self.url(path), status=response.status,
-                              reason="the answer is not JSON: %r" % raw[:200],
-                              hint=NOT_OLLAMA_HINT)
+            raise OllamaError(
+                method,
+                self.url(path),
+                status=response.status,
+                reason="the answer is not JSON: %r" % raw[:200],
+                hint=NOT_OLLAMA_HINT,
+            )
         if isinstance(data, dict) and data.get("error"):
             raise self._http_error(method, path, response.status, to_text(data["error"]))
         return data
@@ -265,8 +302,7 @@ class OllamaClient:
         mid-stream raises OllamaConnectionError. The response is closed when the caller stops iterating.
         """
         payload = json.dumps(dict(body, stream=True)).encode("utf-8")
-        response = self.open("POST", path, data=payload, headers={"Content-Type": "application/json"},
-                             timeout=timeout)
+        response = self.open("POST", path, data=payload, headers={"Content-Type": "application/json"}, timeout=timeout)
         try:
             for line in response:
                 event = parse_stream_line(self.url(path), path, response.status, line)
@@ -274,8 +310,7 @@ class OllamaClient:
                     yield event
         except (HTTPException, OSError) as exc:
             reason, hint = _connection_hint(exc, timeout or self.timeout)
-            raise OllamaConnectionError("POST", self.url(path), reason="stream interrupted: %s" % reason,
-                                        hint=hint)
+            raise OllamaConnectionError("POST", self.url(path), reason="stream interrupted: %s" % reason, hint=hint)
         finally:
             response.close()
 
@@ -288,9 +323,13 @@ class OllamaClient:
                 on_progress(event)
             last = event
         if last is None or last.get("status") != "success":
-            raise OllamaError("POST", self.url(path), status=200,
-                              reason="the progress stream ended without {\"status\": \"success\"} (last: %s)"
-                              % json.dumps(last), hint="see the server log (`journalctl -u ollama`)")
+            raise OllamaError(
+                "POST",
+                self.url(path),
+                status=200,
+                reason='the progress stream ended without {"status": "success"} (last: %s)' % json.dumps(last),
+                hint="see the server log (`journalctl -u ollama`)",
+            )
         return last
 
     # -- readiness and version
@@ -301,14 +340,18 @@ class OllamaClient:
         delay = 0.25
         while True:
             try:
-                self._version = self._field("GET", "/api/version", "version", str, "version",
-                                            timeout=max(1, min(5, timeout)))
+                self._version = self._field(
+                    "GET", "/api/version", "version", str, "version", timeout=max(1, min(5, timeout))
+                )
                 return self._version
             except OllamaConnectionError as exc:
                 if time.monotonic() + delay > deadline:
-                    raise OllamaConnectionError("GET", self.url("/api/version"),
-                                                reason="no answer within %s s (%s)" % (timeout, exc.reason),
-                                                hint=SERVICE_HINT)
+                    raise OllamaConnectionError(
+                        "GET",
+                        self.url("/api/version"),
+                        reason="no answer within %s s (%s)" % (timeout, exc.reason),
+                        hint=SERVICE_HINT,
+                    )
                 self._sleep(delay)
                 delay = min(delay * 2, 2.0)
 
@@ -325,12 +368,17 @@ class OllamaClient:
         try:
             data = self.request_json(method, path, body, timeout=timeout)
         except OllamaNotFound as exc:
-            raise OllamaError(method, self.url(path), status=404, server_message=exc.server_message,
-                              hint=NOT_OLLAMA_HINT)
+            raise OllamaError(
+                method, self.url(path), status=404, server_message=exc.server_message, hint=NOT_OLLAMA_HINT
+            )
         if not isinstance(data, dict) or key not in data or not isinstance(data[key], kind):
-            raise OllamaError(method, self.url(path), status=200,
-                              reason="the answer has no %s (%r): %s" % (what, key, json.dumps(data)[:200]),
-                              hint=NOT_OLLAMA_HINT)
+            raise OllamaError(
+                method,
+                self.url(path),
+                status=200,
+                reason="the answer has no %s (%r): %s" % (what, key, json.dumps(data)[:200]),
+                hint=NOT_OLLAMA_HINT,
+            )
         return data[key]
 
     def supports_structured_create(self):
@@ -348,9 +396,13 @@ class OllamaClient:
         """The ``models`` list of /api/tags or /api/ps; Ollama sends ``[]``, or ``null`` for none (0.1.x)."""
         models = self._field("GET", path, "models", (list, type(None)), "list of models") or []
         if not all(isinstance(entry, dict) for entry in models):
-            raise OllamaError("GET", self.url(path), status=200,
-                              reason="the answer's models are not JSON objects: %s" % json.dumps(models)[:200],
-                              hint=NOT_OLLAMA_HINT)
+            raise OllamaError(
+                "GET",
+                self.url(path),
+                status=200,
+                reason="the answer's models are not JSON objects: %s" % json.dumps(models)[:200],
+                hint=NOT_OLLAMA_HINT,
+            )
         return models
 
     def show(self, name, verbose=False):
@@ -359,9 +411,13 @@ class OllamaClient:
             body["verbose"] = True
         data = self.request_json("POST", "/api/show", body)
         if not isinstance(data, dict):
-            raise OllamaError("POST", self.url("/api/show"), status=200,
-                              reason="the answer is not a JSON object: %s" % json.dumps(data)[:200],
-                              hint=NOT_OLLAMA_HINT)
+            raise OllamaError(
+                "POST",
+                self.url("/api/show"),
+                status=200,
+                reason="the answer is not a JSON object: %s" % json.dumps(data)[:200],
+                hint=NOT_OLLAMA_HINT,
+            )
         return data
 
     def pull(self, name, insecure=False, on_progress=None, timeout=None):
@@ -383,7 +439,11 @@ class OllamaClient:
     def upload_blob(self, digest, path, timeout=None):
         size = os.path.getsize(path)
         with open(path, "rb") as handle:
-            response = self.open("POST", "/api/blobs/%s" % digest, data=handle, timeout=timeout,
-                                 headers={"Content-Type": "application/octet-stream",
-                                          "Content-Length": str(size)})
+            response = self.open(
+                "POST",
+                "/api/blobs/%s" % digest,
+                data=handle,
+                timeout=timeout,
+                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+            )
         response.close()

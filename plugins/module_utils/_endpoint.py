@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one reader of OLLAMA_HOST-style endpoints, for the modules (``_client``), the ``ollama_host`` filter and,
@@ -12,6 +13,7 @@ port that is not a number in 1-65535, another scheme, an unbalanced ``[``, a sch
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import ipaddress
@@ -30,8 +32,10 @@ class EndpointError(ValueError):
 
 
 def _fail(option, value, problem):
-    raise EndpointError("%s=%r %s; use [http:// or https://]HOST[:PORT] with a port in 1-65535, for example "
-                        "127.0.0.1:11434" % (option, value, problem))
+    raise EndpointError(
+        "%s=%r %s; use [http:// or https://]HOST[:PORT] with a port in 1-65535, for example "
+        "127.0.0.1:11434" % (option, value, problem)
+    )
 
 
 def _split_scheme(text, option, value):
@@ -111,8 +115,10 @@ def parse_endpoint(value, option="OLLAMA_HOST", port=None):
         raise EndpointError("%s must be a string like 127.0.0.1:11434, got %s" % (option, type(value).__name__))
     text = (value or "").strip().strip("\"'").strip()
     if "@" in text.split("/", 3)[2 if "://" in text else 0]:
-        raise EndpointError("%s holds credentials (user:password@); Ollama has no authentication, so put them in "
-                            "a proxy in front of it and give only [http(s)://]HOST[:PORT] here" % option)
+        raise EndpointError(
+            "%s holds credentials (user:password@); Ollama has no authentication, so put them in "
+            "a proxy in front of it and give only [http(s)://]HOST[:PORT] here" % option
+        )
     scheme, default_port, rest = _split_scheme(text, option, value)
     hostport, slash, path = rest.partition("/")
     if not hostport and "://" in text:

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The method of ollama_eval: ask the model every task, extract the code, run the hidden tests in the
 sandbox, and summarize (pass rate, outcomes, generation rate, wall time, threshold)."""
 
@@ -13,8 +14,8 @@ import subprocess
 import sys
 import time
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import seconds_problems
 from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark
+from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import seconds_problems
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_extract import extract_code
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_run import OUTCOMES, Outcome, run_go, run_python
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_sandbox import Limits, SandboxError
@@ -32,17 +33,25 @@ class EvalInputError(ValueError):
 def validate_settings(params):
     """Raise EvalInputError for the first unusable option, before any request is sent."""
     checks = (
-        (params["num_tasks"] is not None and params["num_tasks"] < 1,
-         "num_tasks must be at least 1 (leave it out for all tasks), got %s" % params["num_tasks"]),
+        (
+            params["num_tasks"] is not None and params["num_tasks"] < 1,
+            "num_tasks must be at least 1 (leave it out for all tasks), got %s" % params["num_tasks"],
+        ),
         (params["memory_limit_mb"] < 64, "memory_limit_mb must be at least 64, got %s" % params["memory_limit_mb"]),
         (params["max_processes"] < 1, "max_processes must be at least 1, got %s" % params["max_processes"]),
         (params["num_predict"] < 16, "num_predict must be at least 16 tokens, got %s" % params["num_predict"]),
-        (params["num_ctx"] is not None and params["num_ctx"] < 1,
-         "num_ctx must be a positive number of tokens, got %s" % params["num_ctx"]),
-        (params["min_pass_rate"] is not None and not 0 <= params["min_pass_rate"] <= 100,
-         "min_pass_rate is a percentage from 0 to 100, got %s" % params["min_pass_rate"]),
-        (not params["bundled_tasks"] and not params["task_files"],
-         "bundled_tasks is false and no task_files are given; there is nothing to run"),
+        (
+            params["num_ctx"] is not None and params["num_ctx"] < 1,
+            "num_ctx must be a positive number of tokens, got %s" % params["num_ctx"],
+        ),
+        (
+            params["min_pass_rate"] is not None and not 0 <= params["min_pass_rate"] <= 100,
+            "min_pass_rate is a percentage from 0 to 100, got %s" % params["min_pass_rate"],
+        ),
+        (
+            not params["bundled_tasks"] and not params["task_files"],
+            "bundled_tasks is false and no task_files are given; there is nothing to run",
+        ),
     )
     for failed, message in checks:
         if failed:
@@ -73,6 +82,7 @@ def limits_of(params):
 
 # ---------------------------------------------------------------- model facts
 
+
 def model_parameters(show):
     """What /api/show says about the model: details, Modelfile parameters (typed), context length."""
     info = show.get("model_info") or {}
@@ -87,6 +97,7 @@ def model_parameters(show):
 
 # ---------------------------------------------------------------- toolchains
 
+
 def python_for_sandbox(sandbox, wanted, limits):
     """The first interpreter the sandbox user can run (the module's own Python, else /usr/bin/python3)."""
     candidates = [wanted] if wanted else [os.path.realpath(sys.executable), FALLBACK_PYTHON]
@@ -97,8 +108,10 @@ def python_for_sandbox(sandbox, wanted, limits):
         if result.returncode == 0 and "ok" in result.stdout:
             return python
         problems.append("%s: %s" % (python, (result.stderr or "exit status %s" % result.returncode).strip()[-300:]))
-    raise SandboxError("python_interpreter: no Python the sandbox user %s can run (%s); set python_interpreter to "
-                       "one it can read and execute" % (sandbox.user, "; ".join(problems)))
+    raise SandboxError(
+        "python_interpreter: no Python the sandbox user %s can run (%s); set python_interpreter to "
+        "one it can read and execute" % (sandbox.user, "; ".join(problems))
+    )
 
 
 def find_go(wanted):
@@ -114,13 +127,17 @@ def find_go(wanted):
 
 def go_version(go):
     try:
-        return subprocess.run([go, "version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30,
-                              check=False).stdout.decode("utf-8", "replace").strip()
+        return (
+            subprocess.run([go, "version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30, check=False)
+            .stdout.decode("utf-8", "replace")
+            .strip()
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return "unknown (%s)" % exc
 
 
 # ---------------------------------------------------------------- one task
+
 
 def task_record(task, timed, extraction, outcome):
     final = timed.final if timed else {}
@@ -169,8 +186,13 @@ class Evaluation:
 
     def ask(self, task):
         path = _benchmark.API_PATHS[self.params["api"]]
-        body = _benchmark.request_body(self.params["api"], self.params["model"], prompt_for(task), self.options,
-                                       _benchmark.keep_alive_value(self.params["keep_alive"]))
+        body = _benchmark.request_body(
+            self.params["api"],
+            self.params["model"],
+            prompt_for(task),
+            self.options,
+            _benchmark.keep_alive_value(self.params["keep_alive"]),
+        )
         return timed_generation(self.client, path, body)
 
     def execute(self, task, code):
@@ -195,6 +217,7 @@ class Evaluation:
 
 # ---------------------------------------------------------------- summary and threshold
 
+
 def summarize(records, wall_seconds):
     counts = dict((outcome, 0) for outcome in OUTCOMES)
     for record in records:
@@ -217,7 +240,11 @@ def threshold_problem(summary, min_pass_rate):
         return None
     if summary["pass_rate"] is None or summary["pass_rate"] < min_pass_rate:
         return "pass rate %s%% (%d of %d tasks) is below min_pass_rate %g%%" % (
-            summary["pass_rate"], summary["passed"], summary["total"], min_pass_rate)
+            summary["pass_rate"],
+            summary["passed"],
+            summary["total"],
+            min_pass_rate,
+        )
     return None
 
 

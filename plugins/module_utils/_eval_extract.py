@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Find the code in a model's reply: fenced blocks first, then bare code. No I/O here.
 
 The shapes handled are the ones models produce: a ```python block with prose around it, several blocks (the
@@ -22,8 +23,10 @@ LANGUAGE_TAGS = {
 }
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<tag>[^\s`]*)[^\n]*$", re.M)
 THINK = re.compile(r"<think(?:ing)?>.*?(?:</think(?:ing)?>|\Z)", re.S | re.I)
-BRACKET_TAGS = {"python": re.compile(r"\[PYTHON\](.*?)(?:\[/PYTHON\]|\Z)", re.S),
-                "go": re.compile(r"\[GO\](.*?)(?:\[/GO\]|\Z)", re.S)}
+BRACKET_TAGS = {
+    "python": re.compile(r"\[PYTHON\](.*?)(?:\[/PYTHON\]|\Z)", re.S),
+    "go": re.compile(r"\[GO\](.*?)(?:\[/GO\]|\Z)", re.S),
+}
 MAX_BARE_LINES = 400
 
 
@@ -40,6 +43,7 @@ class Extraction:
 
 # ---------------------------------------------------------------- fenced blocks
 
+
 def fenced_blocks(text):
     """[(tag, body, closed)] of every fenced block in order; an unclosed last fence runs to the end."""
     blocks = []
@@ -55,7 +59,7 @@ def fenced_blocks(text):
         if end_match is None:
             blocks.append((opening.group("tag").lower(), dedent(text[start:]), False))
             return blocks
-        blocks.append((opening.group("tag").lower(), dedent(text[start:end_match.start()]), True))
+        blocks.append((opening.group("tag").lower(), dedent(text[start : end_match.start()]), True))
         position = end_match.end()
 
 
@@ -118,10 +122,11 @@ def bare_go(text):
     ends = [index for index, line in enumerate(lines) if line.startswith("}")]
     if not starts or not ends or ends[-1] < starts[0]:
         return None
-    return "\n".join(lines[starts[0]:ends[-1] + 1]) + "\n"
+    return "\n".join(lines[starts[0] : ends[-1] + 1]) + "\n"
 
 
 # ---------------------------------------------------------------- completion style
+
 
 def completed(code, language, entry_point, prompt_code):
     """A Python answer that is only the indented body of the prompt's function gets the prompt put in front."""
@@ -148,6 +153,7 @@ def _parses(code):
 
 # ---------------------------------------------------------------- entry point
 
+
 def extract_code(reply, language="python", entry_point=None, prompt_code=None):
     """The code of ``reply`` for ``language`` as an Extraction (code None when the reply has none)."""
     if language not in LANGUAGE_TAGS:
@@ -155,8 +161,9 @@ def extract_code(reply, language="python", entry_point=None, prompt_code=None):
     text = THINK.sub("", (reply or "").replace("\r\n", "\n"))
     block = choose_block(fenced_blocks(text), language, entry_point)
     if block is not None and block[1].strip():
-        return Extraction(completed(block[1], language, entry_point, prompt_code),
-                          "fenced" if block[2] else "unclosed fence")
+        return Extraction(
+            completed(block[1], language, entry_point, prompt_code), "fenced" if block[2] else "unclosed fence"
+        )
     tagged = BRACKET_TAGS[language].search(text)
     if tagged and tagged.group(1).strip():
         return Extraction(dedent(tagged.group(1)), "tagged")
@@ -172,11 +179,11 @@ def extract_code(reply, language="python", entry_point=None, prompt_code=None):
 
 def bare_body(text):
     """An answer that starts with an indented function body (a completion of the prompt)."""
-    if not text[:1] in (" ", "\t"):
+    if text[:1] not in (" ", "\t"):
         return None
     lines = []
     for line in text.splitlines():
-        if line.strip() and not line[:1] in (" ", "\t"):
+        if line.strip() and line[:1] not in (" ", "\t"):
             break
         lines.append(line)
     return "\n".join(lines).rstrip() + "\n" if any(line.strip() for line in lines) else None

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Run one answer with its task's hidden tests in the sandbox and name the outcome.
 
 Outcomes: ``pass`` (the tests ran to the end), ``fail`` (a test failed or the code crashed while tested),
@@ -25,7 +26,7 @@ GO_MODULE = "module solution\n\ngo 1.18\n"
 GO_BUILD_MEMORY_MB = 4096
 GO_BUILD_PROCESSES = 512
 
-PYTHON_RUNNER = '''
+PYTHON_RUNNER = """
 import sys
 import traceback
 sys.path.insert(0, ".")
@@ -45,7 +46,7 @@ with open("hidden_tests.py", encoding="utf-8") as handle:
 exec(compile(tests, "hidden_tests.py", "exec"), namespace)
 sys.stdout.write("\\n%(nonce)s\\n")
 sys.stdout.flush()
-'''
+"""
 
 
 class Outcome:
@@ -78,8 +79,11 @@ def run_python(sandbox, task, code, limits, python):
     nonce = "LLO-EVAL-PASSED-%s" % uuid.uuid4().hex
     sandbox.write(folder, "solution.py", code)
     sandbox.write(folder, "hidden_tests.py", task["tests"])
-    sandbox.write(folder, "run_tests.py", PYTHON_RUNNER % {"load_error": LOAD_ERROR_EXIT,
-                                                           "entry_point": task["entry_point"], "nonce": nonce})
+    sandbox.write(
+        folder,
+        "run_tests.py",
+        PYTHON_RUNNER % {"load_error": LOAD_ERROR_EXIT, "entry_point": task["entry_point"], "nonce": nonce},
+    )
     result = sandbox.run([python, "-I", "-B", "run_tests.py"], folder, limits)
     return _ended(result, nonce, LOAD_ERROR_EXIT)
 
@@ -100,19 +104,28 @@ def run_go(sandbox, task, code, limits, go, build_timeout):
     sandbox.write(folder, "go.mod", GO_MODULE)
     sandbox.write(folder, "solution.go", go_source(code))
     sandbox.write(folder, "solution_test.go", task["tests"])
-    env = {"GOCACHE": cache, "GOPATH": os.path.join(folder, ".gopath"), "GOFLAGS": "-mod=mod", "GOPROXY": "off",
-           "GOTOOLCHAIN": "local", "CGO_ENABLED": "0", "GOTELEMETRY": "off"}
-    build_limits = Limits(build_timeout, build_timeout, GO_BUILD_MEMORY_MB, GO_BUILD_PROCESSES,
-                          limits.file_mb, 1024)
-    built = sandbox.run([go, "test", "-c", "-o", "solution.test", "."], folder, build_limits, env,
-                        memory_kind="data")
+    env = {
+        "GOCACHE": cache,
+        "GOPATH": os.path.join(folder, ".gopath"),
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOTOOLCHAIN": "local",
+        "CGO_ENABLED": "0",
+        "GOTELEMETRY": "off",
+    }
+    build_limits = Limits(build_timeout, build_timeout, GO_BUILD_MEMORY_MB, GO_BUILD_PROCESSES, limits.file_mb, 1024)
+    built = sandbox.run([go, "test", "-c", "-o", "solution.test", "."], folder, build_limits, env, memory_kind="data")
     if built.timed_out or built.killed_by_limit:
-        return Outcome("timeout", _detail("go build did not finish in %s s; %s" % (build_timeout, built.stderr)),
-                       round(built.seconds, 3))
+        return Outcome(
+            "timeout",
+            _detail("go build did not finish in %s s; %s" % (build_timeout, built.stderr)),
+            round(built.seconds, 3),
+        )
     if built.returncode != 0:
         return Outcome("error", _detail(built.stderr or built.stdout), round(built.seconds, 3))
-    result = sandbox.run(["./solution.test", "-test.v", "-test.count=1"], folder, limits,
-                         dict(env, GOMAXPROCS="2"), memory_kind="data")
+    result = sandbox.run(
+        ["./solution.test", "-test.v", "-test.count=1"], folder, limits, dict(env, GOMAXPROCS="2"), memory_kind="data"
+    )
     nonce = "PASS"
     if result.returncode == 0 and re.search(r"^PASS$", result.stdout, re.M):
         return Outcome("pass", "", round(result.seconds, 3))

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Run untrusted code (a model's answer and its tests) in a throwaway folder, contained.
 
 Containment, each where the host allows it:
@@ -32,8 +33,10 @@ import time
 OUTPUT_LIMIT = 4000
 KILL_GRACE = 2
 # runs as root between unshare and the code: drop to the sandbox user, then exec the command
-DROP_PRIVILEGES = ("import os, sys; os.setgroups([]); os.setgid(int(sys.argv[2])); os.setuid(int(sys.argv[1])); "
-                   "os.execvp(sys.argv[3], sys.argv[3:])")
+DROP_PRIVILEGES = (
+    "import os, sys; os.setgroups([]); os.setgid(int(sys.argv[2])); os.setuid(int(sys.argv[1])); "
+    "os.execvp(sys.argv[3], sys.argv[3:])"
+)
 
 
 class SandboxError(Exception):
@@ -68,11 +71,18 @@ class Limits:
         self.open_files = open_files
 
     def as_dict(self):
-        return {"timeout_seconds": self.timeout, "cpu_seconds": self.cpu_seconds, "memory_mb": self.memory_mb,
-                "processes": self.processes, "file_size_mb": self.file_mb, "open_files": self.open_files}
+        return {
+            "timeout_seconds": self.timeout,
+            "cpu_seconds": self.cpu_seconds,
+            "memory_mb": self.memory_mb,
+            "processes": self.processes,
+            "file_size_mb": self.file_mb,
+            "open_files": self.open_files,
+        }
 
 
 # ---------------------------------------------------------------- setup
+
 
 def count_processes(uid):
     """Processes and threads the user already has (RLIMIT_NPROC counts both)."""
@@ -120,6 +130,7 @@ def limiter(limits, uid, memory_kind):
         _set_limit(resource.RLIMIT_FSIZE, int(limits.file_mb) * 1024 * 1024)
         _set_limit(resource.RLIMIT_NOFILE, int(limits.open_files))
         _set_limit(resource.RLIMIT_CORE, 0)
+
     return apply
 
 
@@ -161,11 +172,12 @@ class Sandbox:
         try:
             entry = pwd.getpwnam(self.user)
         except KeyError:
-            raise SandboxError("sandbox_user: there is no user %r on the host; create an unprivileged user for "
-                               "the sandbox or name an existing one (default nobody)" % self.user)
+            raise SandboxError(
+                "sandbox_user: there is no user %r on the host; create an unprivileged user for "
+                "the sandbox or name an existing one (default nobody)" % self.user
+            )
         if entry.pw_uid == 0:
-            raise SandboxError("sandbox_user: %r is root; the answers must run as an unprivileged user"
-                               % self.user)
+            raise SandboxError("sandbox_user: %r is root; the answers must run as an unprivileged user" % self.user)
         return entry.pw_uid, entry.pw_gid
 
     # -- namespaces
@@ -181,11 +193,12 @@ class Sandbox:
         if self.unshare is None:
             self.namespace_problem = "unshare (util-linux) is not installed"
         else:
-            for user_namespace in ((False,) if self.is_root else (True,)):
+            for user_namespace in (False,) if self.is_root else (True,):
                 prefix = self._namespace_prefix(user_namespace)
                 try:
-                    proc = subprocess.run(prefix + ["true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          timeout=10, check=False)
+                    proc = subprocess.run(
+                        prefix + ["true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10, check=False
+                    )
                 except (OSError, subprocess.TimeoutExpired) as exc:
                     self.namespace_problem = "unshare failed: %s" % exc
                     continue
@@ -195,10 +208,12 @@ class Sandbox:
                     break
                 self.namespace_problem = "unshare failed: %s" % proc.stderr.decode("utf-8", "replace").strip()
         if self.namespace is None and self.require_network_isolation:
-            raise SandboxError("require_network_isolation is set but this host cannot create a network namespace "
-                               "(%s); run the module as root or allow unprivileged user namespaces "
-                               "(sysctl kernel.unprivileged_userns_clone=1), or set require_network_isolation: "
-                               "false" % self.namespace_problem)
+            raise SandboxError(
+                "require_network_isolation is set but this host cannot create a network namespace "
+                "(%s); run the module as root or allow unprivileged user namespaces "
+                "(sysctl kernel.unprivileged_userns_clone=1), or set require_network_isolation: "
+                "false" % self.namespace_problem
+            )
         return self
 
     def describe(self):
@@ -263,15 +278,28 @@ class Sandbox:
         """Run argv in folder under the limits; output goes to files (bounded by the file size limit)."""
         stdout_path = os.path.join(self.root, ".%s.out" % os.path.basename(folder))
         stderr_path = os.path.join(self.root, ".%s.err" % os.path.basename(folder))
-        environment = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "TMPDIR": os.path.join(folder, "tmp"),
-                       "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+        environment = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": folder,
+            "TMPDIR": os.path.join(folder, "tmp"),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "PYTHONIOENCODING": "utf-8",
+        }
         environment.update(env or {})
         started = time.monotonic()
         timed_out = False
         with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
-            process = subprocess.Popen(self.command(argv), cwd=folder, env=environment, stdin=subprocess.DEVNULL,
-                                       stdout=out, stderr=err, close_fds=True,
-                                       preexec_fn=limiter(limits, self.uid, memory_kind))
+            process = subprocess.Popen(
+                self.command(argv),
+                cwd=folder,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                close_fds=True,
+                preexec_fn=limiter(limits, self.uid, memory_kind),
+            )
             try:
                 process.wait(timeout=limits.timeout)
             except subprocess.TimeoutExpired:

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """ollama_eval's task list: the bundled tasks and the user's task files, checked, selected, and the prompt
 each task sends. No network here; task files are read from the managed host."""
 
@@ -17,10 +18,14 @@ LANGUAGES = ("python", "go")
 FIELDS = ("id", "language", "entry_point", "prompt", "tests")
 DIFFICULTIES = ("easy", "medium", "hard")
 INSTRUCTIONS = {
-    "python": ("Complete the following Python function. Reply with the complete code, including the signature, "
-               "in one ```python code block. Use only the Python standard library."),
-    "go": ("Implement the following Go declarations in package solution. Reply with the complete code in one "
-           "```go code block. Use only the Go standard library."),
+    "python": (
+        "Complete the following Python function. Reply with the complete code, including the signature, "
+        "in one ```python code block. Use only the Python standard library."
+    ),
+    "go": (
+        "Implement the following Go declarations in package solution. Reply with the complete code in one "
+        "```go code block. Use only the Go standard library."
+    ),
 }
 
 
@@ -40,8 +45,10 @@ def read_task_file(path):
     data = _parse(path, text)
     tasks = data.get("tasks") if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not tasks:
-        raise TaskFileError("task_files: %s must hold a non-empty list of tasks, or a mapping with a 'tasks' "
-                            "list (see docs/model-strategy.md, 'Task files')" % path)
+        raise TaskFileError(
+            "task_files: %s must hold a non-empty list of tasks, or a mapping with a 'tasks' "
+            "list (see docs/model-strategy.md, 'Task files')" % path
+        )
     return [check_task(task, path, index) for index, task in enumerate(tasks)]
 
 
@@ -54,8 +61,10 @@ def _parse(path, text):
     try:
         import yaml  # pylint: disable=import-outside-toplevel
     except ImportError:
-        raise TaskFileError("task_files: %s is YAML but PyYAML is not installed on the managed host; install "
-                            "python3-yaml or write the file as JSON (.json)" % path)
+        raise TaskFileError(
+            "task_files: %s is YAML but PyYAML is not installed on the managed host; install "
+            "python3-yaml or write the file as JSON (.json)" % path
+        )
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -72,17 +81,21 @@ def check_task(task, source, index):
     task.setdefault("difficulty", "medium")
     missing = [field for field in FIELDS if not isinstance(task.get(field), str) or not task[field].strip()]
     if missing:
-        raise TaskFileError("%s (%s) lacks %s (each a non-empty string)" % (where, task.get("id", "no id"),
-                                                                            ", ".join(missing)))
+        raise TaskFileError(
+            "%s (%s) lacks %s (each a non-empty string)" % (where, task.get("id", "no id"), ", ".join(missing))
+        )
     if task["language"] not in LANGUAGES:
-        raise TaskFileError("%s (%s): language must be one of %s, got %r" % (where, task["id"],
-                                                                             ", ".join(LANGUAGES), task["language"]))
+        raise TaskFileError(
+            "%s (%s): language must be one of %s, got %r" % (where, task["id"], ", ".join(LANGUAGES), task["language"])
+        )
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", task["entry_point"]):
-        raise TaskFileError("%s (%s): entry_point must be an identifier, got %r" % (where, task["id"],
-                                                                                    task["entry_point"]))
+        raise TaskFileError(
+            "%s (%s): entry_point must be an identifier, got %r" % (where, task["id"], task["entry_point"])
+        )
     if task["language"] == "go" and not re.search(r"^package\s+solution\s*$", task["tests"], re.M):
-        raise TaskFileError("%s (%s): Go tests must be a _test.go file starting with 'package solution'"
-                            % (where, task["id"]))
+        raise TaskFileError(
+            "%s (%s): Go tests must be a _test.go file starting with 'package solution'" % (where, task["id"])
+        )
     task["source"] = source
     return task
 
@@ -97,8 +110,10 @@ def select_tasks(task_lists, ids=None, languages=None, count=None):
     seen = {}
     for task in tasks:
         if task["id"] in seen:
-            raise TaskFileError("task id %r appears twice (%s and %s); task ids must be unique"
-                                % (task["id"], seen[task["id"]], task["source"]))
+            raise TaskFileError(
+                "task id %r appears twice (%s and %s); task ids must be unique"
+                % (task["id"], seen[task["id"]], task["source"])
+            )
         seen[task["id"]] = task["source"]
     if ids:
         unknown = sorted(set(ids) - set(seen))

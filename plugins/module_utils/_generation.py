@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """One streamed /api/generate or /api/chat request, timed on the client with a monotonic clock.
 
 The events come from the client's one stream reader (``OllamaClient.events``); generation streams end with
@@ -30,8 +31,7 @@ class TimedGeneration:
 def chunk_text(event):
     """The text a stream chunk carries (generate ``response``, chat ``message.content`` or thinking)."""
     message = event.get("message") or {}
-    return (event.get("response") or message.get("content") or event.get("thinking")
-            or message.get("thinking") or "")
+    return event.get("response") or message.get("content") or event.get("thinking") or message.get("thinking") or ""
 
 
 def answer_text(event):
@@ -53,7 +53,11 @@ def timed_generation(client, path, body, clock=time.monotonic):
         if event.get("done"):
             final = event
     if final is None:
-        raise OllamaError("POST", client.url(path), status=200,
-                          reason="the stream ended without a final {\"done\": true} object",
-                          hint="see the server log (`journalctl -u ollama` or `docker logs ollama`)")
+        raise OllamaError(
+            "POST",
+            client.url(path),
+            status=200,
+            reason='the stream ended without a final {"done": true} object',
+            hint="see the server log (`journalctl -u ollama` or `docker logs ollama`)",
+        )
     return TimedGeneration(final, first_content, clock() - started, "".join(pieces))

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Desired state of one Ollama model, its comparison with /api/show, and present()/absent()."""
 
 from __future__ import absolute_import, division, print_function
@@ -12,16 +13,31 @@ import os
 import re
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import (
-    ModelfileError, coerce_parameters, empty_spec, parameters_equal, parse_modelfile, parse_show_parameters,
-    render_modelfile, MESSAGE_ROLES,
+    MESSAGE_ROLES,
+    ModelfileError,
+    coerce_parameters,
+    empty_spec,
+    parameters_equal,
+    parse_modelfile,
+    parse_show_parameters,
+    render_modelfile,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
-    InvalidModelName, find_model, normalize_name,
+    InvalidModelName,
+    find_model,
+    normalize_name,
 )
 
 DEFAULT_TEMPLATE = "{{ .Prompt }}"
-QUANTIZE_TYPES = {"Q4_K_M": "Q4_K_M", "Q4_K": "Q4_K_M", "Q4_K_S": "Q4_K_S", "Q8_0": "Q8_0",
-                  "F16": "F16", "F32": "F32", "BF16": "BF16"}
+QUANTIZE_TYPES = {
+    "Q4_K_M": "Q4_K_M",
+    "Q4_K": "Q4_K_M",
+    "Q4_K_S": "Q4_K_S",
+    "Q8_0": "Q8_0",
+    "F16": "F16",
+    "F32": "F32",
+    "BF16": "BF16",
+}
 QUANTIZABLE_SOURCES = ("F16", "BF16", "F32")
 FIELDS = ("from", "model", "adapters", "quantize", "template", "system", "parameters", "messages", "license")
 _BLOB_LINE = re.compile(r"^(FROM|ADAPTER)\s+\S*sha256[-:]([0-9a-fA-F]{64})\s*$", re.MULTILINE)
@@ -33,6 +49,7 @@ class ModelSpecError(ValueError):
 
 
 # ---------------------------------------------------------------- desired state from module options
+
 
 def sha256_of_file(path):
     digest = hashlib.sha256()
@@ -61,9 +78,11 @@ def _gguf_file(option, path):
     except (IOError, OSError) as exc:
         raise ModelSpecError("%s: cannot read %s: %s" % (option, path, exc))
     if magic != GGUF_MAGIC:
-        raise ModelSpecError("%s: %s is not a GGUF file (it does not start with %r); Ollama imports GGUF models and "
-                             "adapters only, convert other formats with llama.cpp's convert_hf_to_gguf.py first"
-                             % (option, path, GGUF_MAGIC.decode()))
+        raise ModelSpecError(
+            "%s: %s is not a GGUF file (it does not start with %r); Ollama imports GGUF models and "
+            "adapters only, convert other formats with llama.cpp's convert_hf_to_gguf.py first"
+            % (option, path, GGUF_MAGIC.decode())
+        )
     return resolved
 
 
@@ -72,9 +91,17 @@ def _reject_empty(params):
     for option in ("from", "gguf_path", "modelfile_path"):
         value = params.get(option)
         if value is not None and not str(value).strip():
-            raise ModelSpecError("%s is empty; give %s, or leave the option out" % (option, {
-                "from": "an existing model name", "gguf_path": "the path of a local GGUF file",
-                "modelfile_path": "the path of a Modelfile on the managed host"}[option]))
+            raise ModelSpecError(
+                "%s is empty; give %s, or leave the option out"
+                % (
+                    option,
+                    {
+                        "from": "an existing model name",
+                        "gguf_path": "the path of a local GGUF file",
+                        "modelfile_path": "the path of a Modelfile on the managed host",
+                    }[option],
+                )
+            )
 
 
 def classify_from(value, base_dir, option):
@@ -83,13 +110,16 @@ def classify_from(value, base_dir, option):
     looks_like_path = value.startswith(("/", "./", "../", "~")) or value.lower().endswith(".gguf")
     candidate = expanded if os.path.isabs(expanded) or not base_dir else os.path.join(base_dir, expanded)
     if os.path.isdir(candidate) and looks_like_path:
-        raise ModelSpecError("%s: FROM %s is a directory; only GGUF files are supported, not safetensors folders"
-                             % (option, value))
+        raise ModelSpecError(
+            "%s: FROM %s is a directory; only GGUF files are supported, not safetensors folders" % (option, value)
+        )
     if os.path.isfile(candidate) and (looks_like_path or base_dir):
         return "gguf", _gguf_file("%s: FROM" % option, candidate)
     if looks_like_path:
-        raise ModelSpecError("%s: FROM %s looks like a file path but no such file exists on the managed host%s"
-                             % (option, value, "" if base_dir else " (relative paths need modelfile_path)"))
+        raise ModelSpecError(
+            "%s: FROM %s looks like a file path but no such file exists on the managed host%s"
+            % (option, value, "" if base_dir else " (relative paths need modelfile_path)")
+        )
     try:
         return "model", normalize_name(value)
     except InvalidModelName as exc:
@@ -101,8 +131,10 @@ def _normalize_quantize(value):
         return None
     key = str(value).upper()
     if key not in QUANTIZE_TYPES:
-        raise ModelSpecError("quantize: %r is not a quantization Ollama can produce; use one of %s"
-                             % (value, ", ".join(sorted(set(QUANTIZE_TYPES.values())))))
+        raise ModelSpecError(
+            "quantize: %r is not a quantization Ollama can produce; use one of %s"
+            % (value, ", ".join(sorted(set(QUANTIZE_TYPES.values()))))
+        )
     return QUANTIZE_TYPES[key]
 
 
@@ -118,10 +150,15 @@ def _normalize_license(value):
 def _normalize_messages(messages):
     result = []
     for index, message in enumerate(messages or []):
-        if not isinstance(message, dict) or message.get("role") not in MESSAGE_ROLES \
-                or not isinstance(message.get("content"), str):
-            raise ModelSpecError("messages[%d]: each message needs role (one of %s) and content (a string)"
-                                 % (index, ", ".join(MESSAGE_ROLES)))
+        if (
+            not isinstance(message, dict)
+            or message.get("role") not in MESSAGE_ROLES
+            or not isinstance(message.get("content"), str)
+        ):
+            raise ModelSpecError(
+                "messages[%d]: each message needs role (one of %s) and content (a string)"
+                % (index, ", ".join(MESSAGE_ROLES))
+            )
         result.append({"role": message["role"], "content": message["content"]})
     return result
 
@@ -182,8 +219,9 @@ def desired_spec(params, read_text=None):
         kind = "gguf" if spec.get("gguf") else "structured"
     elif any(params.get(option) for option in STRUCTURED_OPTIONS + ("quantize",)):
         used = [option for option in STRUCTURED_OPTIONS + ("quantize",) if params.get(option)]
-        raise ModelSpecError("%s need a base: add from (an existing model name) or gguf_path (a local GGUF file)"
-                             % ", ".join(used))
+        raise ModelSpecError(
+            "%s need a base: add from (an existing model name) or gguf_path (a local GGUF file)" % ", ".join(used)
+        )
     else:
         return "pull", None
     spec.setdefault("gguf", None)
@@ -195,9 +233,10 @@ def desired_spec(params, read_text=None):
 def _reject_mixed(params):
     used = [option for option in STRUCTURED_OPTIONS + ("from", "gguf_path") if params.get(option)]
     if used:
-        raise ModelSpecError("modelfile/modelfile_path cannot be combined with %s; put everything in the "
-                             "Modelfile, or drop the Modelfile and use the structured options"
-                             % ", ".join(used))
+        raise ModelSpecError(
+            "modelfile/modelfile_path cannot be combined with %s; put everything in the "
+            "Modelfile, or drop the Modelfile and use the structured options" % ", ".join(used)
+        )
 
 
 def _read_text(path):
@@ -209,6 +248,7 @@ def _read_text(path):
 
 
 # ---------------------------------------------------------------- current state from /api/show
+
 
 def state_from_show(show, entry=None):
     blobs = _BLOB_LINE.findall(show.get("modelfile") or "")
@@ -297,6 +337,7 @@ def render_spec(spec, header=None):
 
 # ---------------------------------------------------------------- create requests
 
+
 def structured_create_request(name, spec):
     request = {"model": name}
     if spec.get("from"):
@@ -304,8 +345,10 @@ def structured_create_request(name, spec):
     if spec.get("gguf"):
         request["files"] = {os.path.basename(spec["gguf"]): "sha256:%s" % spec["gguf_digest"]}
     if spec["adapters"]:
-        request["adapters"] = dict((os.path.basename(path), "sha256:%s" % digest)
-                                   for path, digest in zip(spec["adapters"], spec["adapter_digests"]))
+        request["adapters"] = dict(
+            (os.path.basename(path), "sha256:%s" % digest)
+            for path, digest in zip(spec["adapters"], spec["adapter_digests"])
+        )
     for key in ("template", "system", "quantize"):
         if spec.get(key) is not None:
             request[key] = spec[key]
@@ -334,6 +377,7 @@ def legacy_create_request(name, spec):
 
 
 # ---------------------------------------------------------------- manager
+
 
 class ModelManager:
     """present()/absent() for one model; every write is skipped in check mode."""
@@ -407,9 +451,11 @@ class ModelManager:
         base = find_model(self.models, spec["from"])
         level = ((base or {}).get("details") or {}).get("quantization_level") or ""
         if base is not None and level.upper() not in QUANTIZABLE_SOURCES:
-            raise ModelSpecError("quantize: the base model %s is %s; Ollama quantizes only F16, BF16 or F32 "
-                                 "models. Use an F16 base (e.g. a '*-fp16' tag) or drop quantize"
-                                 % (spec["from"], level or "of unknown precision"))
+            raise ModelSpecError(
+                "quantize: the base model %s is %s; Ollama quantizes only F16, BF16 or F32 "
+                "models. Use an F16 base (e.g. a '*-fp16' tag) or drop quantize"
+                % (spec["from"], level or "of unknown precision")
+            )
 
     def _upload_blobs(self, spec):
         pairs = [(spec.get("gguf"), spec.get("gguf_digest"))] + list(zip(spec["adapters"], spec["adapter_digests"]))

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Modelfile parsing and rendering, typed PARAMETERs, and the /api/show ``parameters`` table.
 
 A parsed Modelfile is a *spec* dict: ``from`` (str), ``template`` / ``system`` (str or None),
@@ -15,29 +16,68 @@ __metaclass__ = type
 import json
 import math
 
-INT_PARAMETERS = frozenset((
-    "num_ctx", "num_batch", "num_gpu", "main_gpu", "num_thread", "num_keep", "seed", "num_predict",
-    "top_k", "repeat_last_n", "draft_num_predict",
-))
+INT_PARAMETERS = frozenset(
+    (
+        "num_ctx",
+        "num_batch",
+        "num_gpu",
+        "main_gpu",
+        "num_thread",
+        "num_keep",
+        "seed",
+        "num_predict",
+        "top_k",
+        "repeat_last_n",
+        "draft_num_predict",
+    )
+)
 # Ollama keeps these in Go ints and llama.cpp in 32-bit ones; num_ctx and num_batch count tokens and must be positive.
-INT_RANGE = (-2 ** 31, 2 ** 31 - 1)
+INT_RANGE = (-(2**31), 2**31 - 1)
 POSITIVE_INT_PARAMETERS = frozenset(("num_ctx", "num_batch"))
-FLOAT_PARAMETERS = frozenset((
-    "top_p", "min_p", "typical_p", "temperature", "repeat_penalty", "presence_penalty", "frequency_penalty",
-))
+FLOAT_PARAMETERS = frozenset(
+    (
+        "top_p",
+        "min_p",
+        "typical_p",
+        "temperature",
+        "repeat_penalty",
+        "presence_penalty",
+        "frequency_penalty",
+    )
+)
 BOOL_PARAMETERS = frozenset(("use_mmap",))
 LIST_PARAMETERS = frozenset(("stop",))
 KNOWN_PARAMETERS = INT_PARAMETERS | FLOAT_PARAMETERS | BOOL_PARAMETERS | LIST_PARAMETERS
 REMOVED_PARAMETERS = {
-    "mirostat": "v0.7.0", "mirostat_tau": "v0.7.0", "mirostat_eta": "v0.7.0", "low_vram": "v0.7.0",
-    "f16_kv": "v0.7.0", "logits_all": "v0.7.0", "vocab_only": "v0.7.0", "use_mlock": "v0.7.0",
-    "penalize_newline": "v0.5.5", "numa": "an earlier release", "tfs_z": "an earlier release",
+    "mirostat": "v0.7.0",
+    "mirostat_tau": "v0.7.0",
+    "mirostat_eta": "v0.7.0",
+    "low_vram": "v0.7.0",
+    "f16_kv": "v0.7.0",
+    "logits_all": "v0.7.0",
+    "vocab_only": "v0.7.0",
+    "use_mlock": "v0.7.0",
+    "penalize_newline": "v0.5.5",
+    "numa": "an earlier release",
+    "tfs_z": "an earlier release",
 }
 MESSAGE_ROLES = ("system", "user", "assistant")
 SUPPORTED_INSTRUCTIONS = ("FROM", "PARAMETER", "TEMPLATE", "SYSTEM", "ADAPTER", "LICENSE", "MESSAGE")
 UNSUPPORTED_INSTRUCTIONS = ("REQUIRES", "RENDERER", "PARSER", "DRAFT")
-_GO_BOOL = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
-            "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+_GO_BOOL = {
+    "1": True,
+    "t": True,
+    "T": True,
+    "TRUE": True,
+    "true": True,
+    "True": True,
+    "0": False,
+    "f": False,
+    "F": False,
+    "FALSE": False,
+    "false": False,
+    "False": False,
+}
 
 
 class ModelfileError(ValueError):
@@ -47,11 +87,19 @@ class ModelfileError(ValueError):
 
 
 def empty_spec():
-    return {"from": None, "template": None, "system": None, "parameters": {}, "messages": [],
-            "license": [], "adapters": []}
+    return {
+        "from": None,
+        "template": None,
+        "system": None,
+        "parameters": {},
+        "messages": [],
+        "license": [],
+        "adapters": [],
+    }
 
 
 # ---------------------------------------------------------------- parameter typing
+
 
 def _parse_int(text):
     try:
@@ -116,11 +164,15 @@ def _as_list(value):
 
 def check_parameter_name(name):
     if name in REMOVED_PARAMETERS:
-        raise ValueError("parameter %r was removed from Ollama in %s and is ignored by the server; delete it"
-                         % (name, REMOVED_PARAMETERS[name]))
+        raise ValueError(
+            "parameter %r was removed from Ollama in %s and is ignored by the server; delete it"
+            % (name, REMOVED_PARAMETERS[name])
+        )
     if name not in KNOWN_PARAMETERS:
-        raise ValueError("unknown parameter %r; known parameters (names are case-sensitive): %s"
-                         % (name, ", ".join(sorted(KNOWN_PARAMETERS))))
+        raise ValueError(
+            "unknown parameter %r; known parameters (names are case-sensitive): %s"
+            % (name, ", ".join(sorted(KNOWN_PARAMETERS)))
+        )
 
 
 def coerce_parameter(name, value):
@@ -162,9 +214,10 @@ def parameters_equal(left, right):
 
 # ---------------------------------------------------------------- lexer
 
+
 class _Reader:
     def __init__(self, text):
-        self.text = text[1:] if text.startswith(u"\ufeff") else text
+        self.text = text[1:] if text.startswith("\ufeff") else text
         self.pos = 0
         self.line = 1
 
@@ -172,10 +225,10 @@ class _Reader:
         return self.pos >= len(self.text)
 
     def peek(self, size=1):
-        return self.text[self.pos:self.pos + size]
+        return self.text[self.pos : self.pos + size]
 
     def advance(self, count):
-        chunk = self.text[self.pos:self.pos + count]
+        chunk = self.text[self.pos : self.pos + count]
         self.line += chunk.count("\n")
         self.pos += count
         return chunk
@@ -193,7 +246,7 @@ class _Reader:
         start = self.pos
         while not self.eof() and not self.peek().isspace():
             self.advance(1)
-        return self.text[start:self.pos]
+        return self.text[start : self.pos]
 
     def value(self, keyword, start_line):
         self.skip_blank(newlines=False)
@@ -205,8 +258,10 @@ class _Reader:
         self.advance(len(quote))
         end = self.text.find(quote, self.pos)
         if end < 0:
-            raise ModelfileError("unterminated %s quote in %s (reached the end of the file); close it with %s"
-                                 % (quote, keyword, quote), start_line)
+            raise ModelfileError(
+                "unterminated %s quote in %s (reached the end of the file); close it with %s" % (quote, keyword, quote),
+                start_line,
+            )
         content = self.advance(end - self.pos)
         self.advance(len(quote))
         trailing = self.rest_of_line().strip()
@@ -243,8 +298,9 @@ def _parse_instruction(reader, keyword, line, spec):
     if upper in UNSUPPORTED_INSTRUCTIONS:
         raise ModelfileError("%s is not supported by this collection yet; remove it" % upper, line)
     if upper not in SUPPORTED_INSTRUCTIONS:
-        raise ModelfileError("unknown instruction %r; expected one of %s"
-                             % (keyword, ", ".join(SUPPORTED_INSTRUCTIONS)), line)
+        raise ModelfileError(
+            "unknown instruction %r; expected one of %s" % (keyword, ", ".join(SUPPORTED_INSTRUCTIONS)), line
+        )
     if upper == "PARAMETER":
         _parse_parameter(reader, line, spec)
     elif upper == "MESSAGE":
@@ -253,10 +309,13 @@ def _parse_instruction(reader, keyword, line, spec):
         value = reader.value(upper, line)
         if upper == "FROM":
             if spec["from"] is not None:
-                raise ModelfileError("a second FROM (%s) after FROM %s on line %d; a Modelfile has exactly one FROM "
-                                     "(a quoted SYSTEM, TEMPLATE, LICENSE or MESSAGE value that contains \"\"\" "
-                                     "ends early and turns its remaining lines into instructions)"
-                                     % (value, spec["from"], spec["from_line"]), line)
+                raise ModelfileError(
+                    "a second FROM (%s) after FROM %s on line %d; a Modelfile has exactly one FROM "
+                    '(a quoted SYSTEM, TEMPLATE, LICENSE or MESSAGE value that contains """ '
+                    "ends early and turns its remaining lines into instructions)"
+                    % (value, spec["from"], spec["from_line"]),
+                    line,
+                )
             spec["from"] = value
             spec["from_line"] = line
         elif upper == "ADAPTER":
@@ -287,8 +346,9 @@ def _parse_message(reader, line, spec):
     reader.skip_blank(newlines=False)
     role = reader.word()
     if role not in MESSAGE_ROLES:
-        raise ModelfileError("MESSAGE role %r is invalid; use one of %s (lowercase)"
-                             % (role, ", ".join(MESSAGE_ROLES)), line)
+        raise ModelfileError(
+            "MESSAGE role %r is invalid; use one of %s (lowercase)" % (role, ", ".join(MESSAGE_ROLES)), line
+        )
     spec["messages"].append({"role": role, "content": reader.value("MESSAGE %s" % role, line)})
 
 
@@ -300,9 +360,10 @@ TRIPLE_QUOTE = '"""'
 def triple_quote_error(keyword, value):
     """The message refusing a text value that holds \"\"\" (it would end a quoted Modelfile value), else None."""
     if isinstance(value, str) and TRIPLE_QUOTE in value:
-        return ('%s contains """, which ends a quoted Modelfile value early: the text after it would be read as '
-                'Modelfile instructions (FROM, PARAMETER, ...). Remove the """ from the %s text'
-                % (keyword, keyword))
+        return (
+            '%s contains """, which ends a quoted Modelfile value early: the text after it would be read as '
+            'Modelfile instructions (FROM, PARAMETER, ...). Remove the """ from the %s text' % (keyword, keyword)
+        )
     return None
 
 
@@ -329,16 +390,19 @@ def modelfile_variable_errors(values):
     texts = [("SYSTEM", values.get("system")), ("TEMPLATE", values.get("template"))]
     license_value = values.get("license")
     texts += [("LICENSE", item) for item in (license_value if isinstance(license_value, list) else [license_value])]
-    texts += [("MESSAGE", (message or {}).get("content") if isinstance(message, dict) else message)
-              for message in values.get("messages") or []]
+    texts += [
+        ("MESSAGE", (message or {}).get("content") if isinstance(message, dict) else message)
+        for message in values.get("messages") or []
+    ]
     errors += [error for error in (triple_quote_error(keyword, text) for keyword, text in texts) if error]
     stops = values.get("stop")
     for stop in stops if isinstance(stops, list) else ([] if stops is None else [stops]):
         if '"' in "%s" % (stop,):
             errors.append('stop %r contains ", which ends its quoted PARAMETER stop value early; remove it' % (stop,))
     source = values.get("from")
-    if source is not None and (not isinstance(source, str) or not source or len(source.split()) != 1
-                               or source != source.strip()):
+    if source is not None and (
+        not isinstance(source, str) or not source or len(source.split()) != 1 or source != source.strip()
+    ):
         errors.append("from %r must be one model name or file path, without spaces or line breaks" % (source,))
     for name in sorted(INT_PARAMETERS | FLOAT_PARAMETERS):
         if name in values and values[name] is not None and not _is_number(values[name]):
@@ -374,6 +438,7 @@ def render_modelfile(spec, header=None, strict=False):
 
     strict: for text a server will parse; refuse (ModelfileError) values that cannot be quoted safely.
     """
+
     def text(keyword, value):
         return quote(value, keyword if strict else None)
 
@@ -389,7 +454,7 @@ def render_modelfile(spec, header=None, strict=False):
         lines.append("SYSTEM %s" % text("SYSTEM", spec["system"]))
     for name in sorted(spec.get("parameters") or {}):
         value = spec["parameters"][name]
-        for item in (value if isinstance(value, list) else [value]):
+        for item in value if isinstance(value, list) else [value]:
             lines.append("PARAMETER %s %s" % (name, format_parameter(item)))
     lines.extend("LICENSE %s" % text("LICENSE", item) for item in spec.get("license") or [])
     lines.extend("MESSAGE %s %s" % (m["role"], text("MESSAGE", m["content"])) for m in spec.get("messages") or [])
@@ -398,8 +463,18 @@ def render_modelfile(spec, header=None, strict=False):
 
 # ---------------------------------------------------------------- /api/show parameters table
 
-_GO_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-               "\\": "\\", '"': '"', "'": "'"}
+_GO_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+}
 
 
 def go_unquote(text):
@@ -413,9 +488,9 @@ def go_unquote(text):
             out.append(char)
             i += 1
             continue
-        code = body[i + 1:i + 2]
+        code = body[i + 1 : i + 2]
         if code == "x":
-            raw.append(int(body[i + 2:i + 4], 16))
+            raw.append(int(body[i + 2 : i + 4], 16))
             i += 4
             if not body.startswith("\\x", i):
                 out.append(raw.decode("utf-8", "replace"))
@@ -423,7 +498,7 @@ def go_unquote(text):
             continue
         if code in ("u", "U"):
             width = 4 if code == "u" else 8
-            out.append(chr(int(body[i + 2:i + 2 + width], 16)))
+            out.append(chr(int(body[i + 2 : i + 2 + width], 16)))
             i += 2 + width
             continue
         if code not in _GO_ESCAPES:

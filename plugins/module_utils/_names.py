@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Ollama model names: ``[host/][namespace/]model[:tag]`` (ollama types/model/name.go)."""
 
 from __future__ import absolute_import, division, print_function
@@ -20,8 +21,10 @@ _PART_RULES = {
     "tag": (80, re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")),
 }
 
-NAME_HELP = ("a model name is [host/][namespace/]model[:tag] made of letters, digits, '_', '-' and '.', "
-             "for example 'llama3.2', 'llama3.2:3b' or 'myuser/mymodel:v1'")
+NAME_HELP = (
+    "a model name is [host/][namespace/]model[:tag] made of letters, digits, '_', '-' and '.', "
+    "for example 'llama3.2', 'llama3.2:3b' or 'myuser/mymodel:v1'"
+)
 
 
 class InvalidModelName(ValueError):
@@ -91,11 +94,14 @@ def parse_name(text):
     for part, value in values.items():
         limit, pattern = _PART_RULES[part]
         if value and len(value) > limit:
-            raise InvalidModelName("model name %r has a %s part of %d characters; at most %d are allowed"
-                                   % (_shown(original), part, len(value), limit))
+            raise InvalidModelName(
+                "model name %r has a %s part of %d characters; at most %d are allowed"
+                % (_shown(original), part, len(value), limit)
+            )
         if not value or not pattern.match(value):
-            raise InvalidModelName("model name %r has an invalid %s part %r; %s"
-                                   % (_shown(original), part, _shown(value), NAME_HELP))
+            raise InvalidModelName(
+                "model name %r has an invalid %s part %r; %s" % (_shown(original), part, _shown(value), NAME_HELP)
+            )
     return ModelName(**values)
 
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Who listens on a TCP port: parse ``ss -ltnpeH`` and name the systemd unit of each process.
@@ -10,6 +11,7 @@ the native service apart.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -60,14 +62,16 @@ def parse_ss(output, port):
         extra = fields[5] if len(fields) > 5 else ""
         uid = _SOCKET_UID.search(extra)
         cgroup = _SOCKET_CGROUP.search(extra)
-        listeners.append({
-            "address": address,
-            "port": found_port,
-            "uid": int(uid.group("uid")) if uid else None,
-            "unit": unit_from_cgroup(cgroup.group("path")) if cgroup else None,
-            "container": container_from_cgroup(cgroup.group("path")) if cgroup else None,
-            "processes": [{"name": m.group("name"), "pid": int(m.group("pid"))} for m in _PROCESS.finditer(extra)],
-        })
+        listeners.append(
+            {
+                "address": address,
+                "port": found_port,
+                "uid": int(uid.group("uid")) if uid else None,
+                "unit": unit_from_cgroup(cgroup.group("path")) if cgroup else None,
+                "container": container_from_cgroup(cgroup.group("path")) if cgroup else None,
+                "processes": [{"name": m.group("name"), "pid": int(m.group("pid"))} for m in _PROCESS.finditer(extra)],
+            }
+        )
     return listeners
 
 
@@ -101,8 +105,7 @@ def classify(processes):
     """FREE, OLLAMA_NATIVE, DOCKER or OTHER for the processes ({name, pid, unit}) that hold a port."""
     if not processes:
         return FREE
-    if any(p["name"] in _DOCKER_PROCESSES or p.get("unit") in _DOCKER_UNITS or p.get("container")
-           for p in processes):
+    if any(p["name"] in _DOCKER_PROCESSES or p.get("unit") in _DOCKER_UNITS or p.get("container") for p in processes):
         return DOCKER
     if any(p.get("unit") == NATIVE_UNIT or (p["name"] == "ollama" and p.get("unit") is None) for p in processes):
         return OLLAMA_NATIVE
@@ -137,9 +140,15 @@ def describe(listeners):
     parts = []
     for listener in listeners:
         names = ", ".join(
-            "%s (pid %d%s%s)" % (p["name"], p["pid"], ", " + p["unit"] if p.get("unit") else "",
-                                 ", container " + p["container"][:12] if p.get("container") else "")
-            for p in listener["processes"]) or describe_hidden(listener)
+            "%s (pid %d%s%s)"
+            % (
+                p["name"],
+                p["pid"],
+                ", " + p["unit"] if p.get("unit") else "",
+                ", container " + p["container"][:12] if p.get("container") else "",
+            )
+            for p in listener["processes"]
+        ) or describe_hidden(listener)
         parts.append("%s on %s" % (names, listener["address"]))
     return "; ".join(parts)
 
@@ -172,5 +181,9 @@ def port_owner(ss_output, port, proc_root="/proc", native_uid=None):
             containers.add(process["container"])
         containers.add(listener["container"])
     containers.discard(None)
-    return {"listeners": listeners, "holder": holder_of(listeners, native_uid), "description": describe(listeners),
-            "containers": sorted(containers)}
+    return {
+        "listeners": listeners,
+        "holder": holder_of(listeners, native_uid),
+        "description": describe(listeners),
+        "containers": sorted(containers),
+    }

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Rules for the Ollama server environment that both deployments share (ollama_native and ollama_docker).
@@ -10,6 +11,7 @@ explicit opt-in.
 """
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import ipaddress
@@ -36,14 +38,17 @@ def environment_errors(environment, option):
     errors = []
     for name in sorted(environment, key=lambda key: "%s" % (key,)):
         if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-            errors.append("%s: the name %r is not a valid environment name (letters, digits and underscores, "
-                          "not starting with a digit: ^[A-Za-z_][A-Za-z0-9_]*$)" % (option, name))
+            errors.append(
+                "%s: the name %r is not a valid environment name (letters, digits and underscores, "
+                "not starting with a digit: ^[A-Za-z_][A-Za-z0-9_]*$)" % (option, name)
+            )
             continue
         text = value_text(environment[name])
         for char, words in FORBIDDEN_IN_VALUES:
             if char in text:
-                errors.append("%s: the value of %s contains %s; environment values must be a single line"
-                              % (option, name, words))
+                errors.append(
+                    "%s: the value of %s contains %s; environment values must be a single line" % (option, name, words)
+                )
     return errors
 
 

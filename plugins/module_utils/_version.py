@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Dotted version numbers, read and compared in one place: Ollama's versions (``_client``) and NVIDIA driver versions
 (``_gpu``)."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re

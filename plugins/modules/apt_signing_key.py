@@ -1,9 +1,11 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r"""
@@ -100,101 +102,119 @@ from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible.module_utils.urls import fetch_url
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._openpgp import (
-    KeyFormatError, normalize_fingerprint, primary_fingerprints, unpinned)
+    KeyFormatError,
+    normalize_fingerprint,
+    primary_fingerprints,
+    unpinned,
+)
 
-_FINGERPRINT = re.compile(r'^([0-9A-F]{40}|[0-9A-F]{64})$')
+_FINGERPRINT = re.compile(r"^([0-9A-F]{40}|[0-9A-F]{64})$")
 
 
 def unreadable(module, message):
     """Fail, except in check mode: a host without network (or without a file an earlier task would have written)
     cannot show the key before the real run, which checks it; check mode writes nothing either way."""
     if module.check_mode:
-        message += '; in check mode the key is not checked (the real run checks it before writing anything)'
+        message += "; in check mode the key is not checked (the real run checks it before writing anything)"
         module.warn(message)
-        module.exit_json(changed=True, fingerprints=[], dest=module.params['dest'], msg=message)
+        module.exit_json(changed=True, fingerprints=[], dest=module.params["dest"], msg=message)
     module.fail_json(msg=message)
 
 
 def read_key(module):
     """The key's bytes from src (URL, host path or inline block); fails with a message naming src."""
-    src = module.params['src']
-    if src.lstrip().startswith('-----BEGIN PGP'):
+    src = module.params["src"]
+    if src.lstrip().startswith("-----BEGIN PGP"):
         return to_bytes(src)
-    if src.startswith('file://'):
-        src = src[len('file://'):]
-    if src.startswith('/'):
+    if src.startswith("file://"):
+        src = src[len("file://") :]
+    if src.startswith("/"):
         try:
-            with open(src, 'rb') as handle:
+            with open(src, "rb") as handle:
                 return handle.read()
         except (IOError, OSError) as exc:
-            unreadable(module, '%s: cannot read %s: %s' % (module.params['name'], src, to_native(exc)))
-    if src.startswith('http://') and not module.params['allow_http']:
-        module.fail_json(msg='%s: %s is plain http://, which anyone on the path can replace. Use https:// or set '
-                             'allow_http (the role variable ending in _allow_http).' % (module.params['name'], src))
-    if not src.startswith(('https://', 'http://')):
-        module.fail_json(msg='%s: src must be an https:// or file:// URL, an absolute path or an armored key block, '
-                             'got %r' % (module.params['name'], src))
-    response, info = fetch_url(module, src, timeout=module.params['timeout'])
-    if info.get('status') != 200 or response is None:
-        unreadable(module, '%s: downloading %s failed: HTTP %s %s' % (
-            module.params['name'], src, info.get('status'), info.get('msg', '')))
+            unreadable(module, "%s: cannot read %s: %s" % (module.params["name"], src, to_native(exc)))
+    if src.startswith("http://") and not module.params["allow_http"]:
+        module.fail_json(
+            msg="%s: %s is plain http://, which anyone on the path can replace. Use https:// or set "
+            "allow_http (the role variable ending in _allow_http)." % (module.params["name"], src)
+        )
+    if not src.startswith(("https://", "http://")):
+        module.fail_json(
+            msg="%s: src must be an https:// or file:// URL, an absolute path or an armored key block, "
+            "got %r" % (module.params["name"], src)
+        )
+    response, info = fetch_url(module, src, timeout=module.params["timeout"])
+    if info.get("status") != 200 or response is None:
+        unreadable(
+            module,
+            "%s: downloading %s failed: HTTP %s %s"
+            % (module.params["name"], src, info.get("status"), info.get("msg", "")),
+        )
     return response.read()
 
 
 def main():
     module = AnsibleModule(
         argument_spec={
-            'src': {'type': 'str', 'required': True},
-            'dest': {'type': 'path', 'required': True},
-            'fingerprints': {'type': 'list', 'elements': 'str', 'required': True},
-            'name': {'type': 'str', 'default': 'the signing key'},
-            'allow_http': {'type': 'bool', 'default': False},
-            'timeout': {'type': 'int', 'default': 30},
+            "src": {"type": "str", "required": True},
+            "dest": {"type": "path", "required": True},
+            "fingerprints": {"type": "list", "elements": "str", "required": True},
+            "name": {"type": "str", "default": "the signing key"},
+            "allow_http": {"type": "bool", "default": False},
+            "timeout": {"type": "int", "default": 30},
         },
         supports_check_mode=True,
     )
-    name = module.params['name']
-    pinned = [normalize_fingerprint(value) for value in module.params['fingerprints']]
+    name = module.params["name"]
+    pinned = [normalize_fingerprint(value) for value in module.params["fingerprints"]]
     bad = [value for value in pinned if not _FINGERPRINT.match(value)]
     if not pinned or bad:
-        module.fail_json(msg='%s: fingerprints must be 40 or 64 hexadecimal digits, got %r'
-                             % (name, module.params['fingerprints']))
+        module.fail_json(
+            msg="%s: fingerprints must be 40 or 64 hexadecimal digits, got %r" % (name, module.params["fingerprints"])
+        )
     data = read_key(module)
     try:
         found = primary_fingerprints(data)
     except KeyFormatError as exc:
-        module.fail_json(msg='%s from %s is not an OpenPGP public key: %s. Nothing was written.'
-                             % (name, module.params['src'][:200], exc))
+        module.fail_json(
+            msg="%s from %s is not an OpenPGP public key: %s. Nothing was written."
+            % (name, module.params["src"][:200], exc)
+        )
     strangers = unpinned(found, pinned)
     if strangers:
         module.fail_json(
-            msg='%s from %s has fingerprint %s, but the pinned fingerprint is %s. Nothing was written. If the vendor '
-                'rotated its key, check the new fingerprint on its website and pin it.'
-                % (name, module.params['src'][:200], ', '.join(strangers), ', '.join(pinned)),
-            fingerprints=found)
+            msg="%s from %s has fingerprint %s, but the pinned fingerprint is %s. Nothing was written. If the vendor "
+            "rotated its key, check the new fingerprint on its website and pin it."
+            % (name, module.params["src"][:200], ", ".join(strangers), ", ".join(pinned)),
+            fingerprints=found,
+        )
 
-    dest = module.params['dest']
-    before = b''
+    dest = module.params["dest"]
+    before = b""
     if os.path.exists(dest):
-        with open(dest, 'rb') as handle:
+        with open(dest, "rb") as handle:
             before = handle.read()
     changed = before != data
-    result = {'changed': changed, 'fingerprints': found, 'dest': dest}
+    result = {"changed": changed, "fingerprints": found, "dest": dest}
     if module._diff and changed:
-        result['diff'] = {'before_header': dest, 'after_header': dest,
-                          'before': to_native(before, errors='surrogate_or_replace'),
-                          'after': to_native(data, errors='surrogate_or_replace')}
+        result["diff"] = {
+            "before_header": dest,
+            "after_header": dest,
+            "before": to_native(before, errors="surrogate_or_replace"),
+            "after": to_native(data, errors="surrogate_or_replace"),
+        }
     if changed and not module.check_mode:
         directory = os.path.dirname(dest)
         if directory and not os.path.isdir(directory):
             os.makedirs(directory, 0o755)
-        temp = dest + '.tmp-apt-signing-key'
-        with open(temp, 'wb') as handle:
+        temp = dest + ".tmp-apt-signing-key"
+        with open(temp, "wb") as handle:
             handle.write(data)
         os.chmod(temp, 0o644)
         module.atomic_move(temp, dest)
     module.exit_json(**result)
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

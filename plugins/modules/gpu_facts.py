@@ -1,9 +1,11 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r"""
@@ -259,62 +261,66 @@ from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu
 
 def validate_options(module):
     params = module.params
-    if params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds, got %s' % params['timeout'])
-    if params['min_memory_mb'] is not None and params['min_memory_mb'] <= 0:
-        module.fail_json(msg='min_memory_mb must be a positive number of MiB, got %s' % params['min_memory_mb'])
-    if params['min_driver_version'] is not None:
+    if params["timeout"] <= 0:
+        module.fail_json(msg="timeout must be a positive number of seconds, got %s" % params["timeout"])
+    if params["min_memory_mb"] is not None and params["min_memory_mb"] <= 0:
+        module.fail_json(msg="min_memory_mb must be a positive number of MiB, got %s" % params["min_memory_mb"])
+    if params["min_driver_version"] is not None:
         try:
-            _gpu.version_tuple(params['min_driver_version'])
+            _gpu.version_tuple(params["min_driver_version"])
         except ValueError:
-            module.fail_json(msg="min_driver_version must be a driver version made of numbers and dots such as '550' "
-                                 "or '591.74', got %r" % params['min_driver_version'])
+            module.fail_json(
+                msg="min_driver_version must be a driver version made of numbers and dots such as '550' "
+                "or '591.74', got %r" % params["min_driver_version"]
+            )
 
 
 def unmet_requirements(params, facts):
     """Messages for each requirement the facts do not meet."""
-    wants_gpu = params['require'] or params['min_memory_mb'] is not None or params['min_driver_version'] is not None
-    if not facts['available']:
+    wants_gpu = params["require"] or params["min_memory_mb"] is not None or params["min_driver_version"] is not None
+    if not facts["available"]:
         if not wants_gpu:
             return []
-        reasons = '; '.join(facts['probe_errors']) or 'no GPU listed'
-        return ['no NVIDIA GPU found, but one is required (%s)' % reasons]
+        reasons = "; ".join(facts["probe_errors"]) or "no GPU listed"
+        return ["no NVIDIA GPU found, but one is required (%s)" % reasons]
     problems = []
-    if params['min_memory_mb'] is not None:
-        largest = max([device['memory_total_mb'] or 0 for device in facts['devices']])
-        if largest < params['min_memory_mb']:
-            problems.append('the largest GPU has %s MiB of memory, min_memory_mb requires %s MiB'
-                            % (largest, params['min_memory_mb']))
-    required_driver = params['min_driver_version']
+    if params["min_memory_mb"] is not None:
+        largest = max([device["memory_total_mb"] or 0 for device in facts["devices"]])
+        if largest < params["min_memory_mb"]:
+            problems.append(
+                "the largest GPU has %s MiB of memory, min_memory_mb requires %s MiB"
+                % (largest, params["min_memory_mb"])
+            )
+    required_driver = params["min_driver_version"]
     if required_driver is not None:
-        found = facts['driver_version']
+        found = facts["driver_version"]
         if found is None:
-            problems.append('the driver version is unknown, min_driver_version requires %s' % required_driver)
+            problems.append("the driver version is unknown, min_driver_version requires %s" % required_driver)
         elif not _gpu.version_at_least(found, required_driver):
-            problems.append('driver version %s is lower than min_driver_version %s' % (found, required_driver))
+            problems.append("driver version %s is lower than min_driver_version %s" % (found, required_driver))
     return problems
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            require=dict(type='bool', default=False),
-            min_memory_mb=dict(type='int'),
-            min_driver_version=dict(type='str'),
-            timeout=dict(type='int', default=_gpu.NVIDIA_SMI_TIMEOUT),
+            require=dict(type="bool", default=False),
+            min_memory_mb=dict(type="int"),
+            min_driver_version=dict(type="str"),
+            timeout=dict(type="int", default=_gpu.NVIDIA_SMI_TIMEOUT),
         ),
         supports_check_mode=True,
     )
     validate_options(module)
     try:
-        facts = _gpu.gather_host_gpu_facts(module, timeout=module.params['timeout'])
+        facts = _gpu.gather_host_gpu_facts(module, timeout=module.params["timeout"])
     except _gpu.GpuProbeTimeout as exc:
         module.fail_json(msg=str(exc))
     problems = unmet_requirements(module.params, facts)
     if problems:
-        module.fail_json(msg='GPU requirements not met: %s' % '; '.join(problems), ansible_facts=dict(gpu=facts))
+        module.fail_json(msg="GPU requirements not met: %s" % "; ".join(problems), ansible_facts=dict(gpu=facts))
     module.exit_json(changed=False, ansible_facts=dict(gpu=facts))
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
 
@@ -335,18 +336,23 @@ thresholds:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark, _gpu
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
-    api_argument_spec, client_from_module,
+    api_argument_spec,
+    client_from_module,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
 from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
-    InvalidModelName, find_model, parse_name,
+    InvalidModelName,
+    find_model,
+    parse_name,
 )
 
-PULL_HINT = ("pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) "
-             "or create it from a GGUF file")
+PULL_HINT = (
+    "pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) or create it from a GGUF file"
+)
 
 
 class MissingModel(Exception):
@@ -370,8 +376,11 @@ def bandwidth(module):
 
 def settings_of(params):
     return {
-        "api": params["api"], "runs": params["runs"], "warmup": params["warmup"],
-        "num_predict": params["num_predict"], "num_ctx": params["num_ctx"],
+        "api": params["api"],
+        "runs": params["runs"],
+        "warmup": params["warmup"],
+        "num_predict": params["num_predict"],
+        "num_ctx": params["num_ctx"],
         "options": _benchmark.request_options(params["options"], params["num_predict"], params["num_ctx"]),
         "keep_alive": _benchmark.keep_alive_value(params["keep_alive"]),
     }
@@ -380,12 +389,14 @@ def settings_of(params):
 def measure(client, params, settings):
     """Warm-up requests, then the counted runs; returns the run records."""
     path = _benchmark.API_PATHS[params["api"]]
-    prompts = _benchmark.plan_prompts(list(params["prompts"] or _benchmark.DEFAULT_PROMPTS),
-                                      params["warmup"] + params["runs"])
+    prompts = _benchmark.plan_prompts(
+        list(params["prompts"] or _benchmark.DEFAULT_PROMPTS), params["warmup"] + params["runs"]
+    )
     runs = []
     for index, prompt in enumerate(prompts):
-        body = _benchmark.request_body(params["api"], params["model"], prompt, settings["options"],
-                                       settings["keep_alive"])
+        body = _benchmark.request_body(
+            params["api"], params["model"], prompt, settings["options"], settings["keep_alive"]
+        )
         timed = timed_generation(client, path, body)
         if index >= params["warmup"]:
             runs.append(_benchmark.run_record(len(runs) + 1, prompt, timed.final, timed.first_content_seconds))
@@ -409,19 +420,27 @@ def run(module):
     result["summary"] = _benchmark.summarize(result["runs"])
     result["gpu"] = _benchmark.gpu_share(find_model(client.running_models(), params["model"]))
     value, source, gpu_name = bandwidth(module)
-    result["roofline"] = _benchmark.roofline(value, entry.get("size"),
-                                             result["summary"]["tokens_per_second"]["median"])
+    result["roofline"] = _benchmark.roofline(value, entry.get("size"), result["summary"]["tokens_per_second"]["median"])
     result["roofline"].update(bandwidth_source=source, gpu_name=gpu_name)
-    problems = _benchmark.threshold_problems(result["summary"], result["gpu"], params["min_tokens_per_second"],
-                                             params["require_full_gpu_offload"])
-    result["thresholds"] = {"min_tokens_per_second": params["min_tokens_per_second"],
-                            "require_full_gpu_offload": params["require_full_gpu_offload"], "problems": problems}
+    problems = _benchmark.threshold_problems(
+        result["summary"], result["gpu"], params["min_tokens_per_second"], params["require_full_gpu_offload"]
+    )
+    result["thresholds"] = {
+        "min_tokens_per_second": params["min_tokens_per_second"],
+        "require_full_gpu_offload": params["require_full_gpu_offload"],
+        "problems": problems,
+    }
     if problems:
-        module.fail_json(msg=_benchmark.failure_message(params["model"], problems, result["summary"], result["gpu"]),
-                         **result)
+        module.fail_json(
+            msg=_benchmark.failure_message(params["model"], problems, result["summary"], result["gpu"]), **result
+        )
     median = result["summary"]["tokens_per_second"]["median"]
-    result["msg"] = "%s: median %s tok/s over %d runs, %s" % (params["model"], median, params["runs"],
-                                                              result["gpu"]["processor"])
+    result["msg"] = "%s: median %s tok/s over %d runs, %s" % (
+        params["model"],
+        median,
+        params["runs"],
+        result["gpu"]["processor"],
+    )
     return result
 
 
@@ -453,8 +472,12 @@ def main():
         module.fail_json(msg="model: %s" % exc)
     except OllamaNotFound as exc:
         model = module.params["model"]
-        module.fail_json(msg="model %r was not found while benchmarking (%s); %s" % (model, exc, PULL_HINT % (model, model)),
-                         url=exc.url, status=exc.status, server_message=exc.server_message)
+        module.fail_json(
+            msg="model %r was not found while benchmarking (%s); %s" % (model, exc, PULL_HINT % (model, model)),
+            url=exc.url,
+            status=exc.status,
+            server_message=exc.server_message,
+        )
     except OllamaError as exc:
         module.fail_json(msg=str(exc), url=exc.url, status=exc.status, server_message=exc.server_message)
 

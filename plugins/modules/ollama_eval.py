@@ -2,6 +2,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
 
@@ -356,20 +357,27 @@ thresholds:
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.local_llm.ollama.plugins.module_utils import _eval
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
-    api_argument_spec, client_from_module,
+    api_argument_spec,
+    client_from_module,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_sandbox import Sandbox, SandboxError
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_tasks import (
-    TaskFileError, bundled_tasks, read_task_file, select_tasks,
+    TaskFileError,
+    bundled_tasks,
+    read_task_file,
+    select_tasks,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, find_model, parse_name
 
-EXECUTION_REFUSED = ("allow_code_execution is not set: ollama_eval runs the code the model writes on this host "
-                     "(contained: unprivileged user, time/CPU/memory/process limits, no network where the host "
-                     "allows it, throwaway folder). Set allow_code_execution: true to run it.")
+EXECUTION_REFUSED = (
+    "allow_code_execution is not set: ollama_eval runs the code the model writes on this host "
+    "(contained: unprivileged user, time/CPU/memory/process limits, no network where the host "
+    "allows it, throwaway folder). Set allow_code_execution: true to run it."
+)
 PULL_HINT = "pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) or create it"
 
 
@@ -384,14 +392,30 @@ def load_tasks(params):
 
 
 def base_result(params, client, tasks):
-    return {"changed": False, "model": params["model"], "server_version": client.version(),
-            "settings": {"api": params["api"], "options": _eval.request_options(params),
-                         "task_ids": [task["id"] for task in tasks], "limits": _eval.limits_of(params).as_dict()}}
+    return {
+        "changed": False,
+        "model": params["model"],
+        "server_version": client.version(),
+        "settings": {
+            "api": params["api"],
+            "options": _eval.request_options(params),
+            "task_ids": [task["id"] for task in tasks],
+            "limits": _eval.limits_of(params).as_dict(),
+        },
+    }
 
 
 def planned(tasks):
-    return [{"id": task["id"], "language": task["language"], "difficulty": task.get("difficulty"),
-             "source": task["source"], "outcome": "planned"} for task in tasks]
+    return [
+        {
+            "id": task["id"],
+            "language": task["language"],
+            "difficulty": task.get("difficulty"),
+            "source": task["source"],
+            "outcome": "planned",
+        }
+        for task in tasks
+    ]
 
 
 def evaluate(module, client, tasks, result):
@@ -414,22 +438,32 @@ def run(module):
     tasks = load_tasks(params)
     result = base_result(params, client, tasks)
     if find_model(client.list_models(), params["model"]) is None:
-        raise MissingModel("model %r is not on the Ollama server at %s; %s"
-                           % (params["model"], client.base_url, PULL_HINT % (params["model"], params["model"])))
+        raise MissingModel(
+            "model %r is not on the Ollama server at %s; %s"
+            % (params["model"], client.base_url, PULL_HINT % (params["model"], params["model"]))
+        )
     result["model_parameters"] = _eval.model_parameters(client.show(params["model"]))
     result["thresholds"] = {"min_pass_rate": params["min_pass_rate"], "problems": []}
     if module.check_mode:
         result["tasks"] = planned(tasks)
         result["summary"] = _eval.summarize([], 0)
         result["msg"] = "check mode: would run %d tasks against %s; nothing was sent or executed" % (
-            len(tasks), params["model"])
+            len(tasks),
+            params["model"],
+        )
         return result
     evaluate(module, client, tasks, result)
     summary = result["summary"]
     problem = _eval.threshold_problem(summary, params["min_pass_rate"])
     text = "%s: %s/%s tasks passed (%s%%; %s), median %s tok/s, %s s" % (
-        params["model"], summary["passed"], summary["total"], summary["pass_rate"], _eval.outcome_text(summary),
-        summary["tokens_per_second"]["median"], summary["wall_seconds"])
+        params["model"],
+        summary["passed"],
+        summary["total"],
+        summary["pass_rate"],
+        _eval.outcome_text(summary),
+        summary["tokens_per_second"]["median"],
+        summary["wall_seconds"],
+    )
     if problem:
         result["thresholds"]["problems"] = [problem]
         module.fail_json(msg="%s: %s. Measured: %s" % (params["model"], problem, text), **result)
@@ -477,9 +511,13 @@ def main():
     except (MissingModel, InvalidModelName) as exc:
         module.fail_json(msg="model: %s" % exc)
     except OllamaNotFound as exc:
-        module.fail_json(msg="model %r was not found while evaluating (%s); %s"
-                         % (params["model"], exc, PULL_HINT % (params["model"], params["model"])),
-                         url=exc.url, status=exc.status, server_message=exc.server_message)
+        module.fail_json(
+            msg="model %r was not found while evaluating (%s); %s"
+            % (params["model"], exc, PULL_HINT % (params["model"], params["model"])),
+            url=exc.url,
+            status=exc.status,
+            server_message=exc.server_message,
+        )
     except OllamaError as exc:
         module.fail_json(msg=str(exc), url=exc.url, status=exc.status, server_message=exc.server_message)
 

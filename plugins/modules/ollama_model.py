@@ -2,6 +2,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
 
@@ -212,12 +213,16 @@ changes:
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
-    api_argument_spec, client_from_module,
+    api_argument_spec,
+    client_from_module,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager import (
-    ModelManager, ModelSpecError, desired_spec,
+    ModelManager,
+    ModelSpecError,
+    desired_spec,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, normalize_name
 
@@ -235,10 +240,14 @@ def argument_spec():
         system=dict(type="str"),
         template=dict(type="str"),
         parameters=dict(type="dict"),
-        messages=dict(type="list", elements="dict", options=dict(
-            role=dict(type="str", required=True, choices=["system", "user", "assistant"]),
-            content=dict(type="str", required=True),
-        )),
+        messages=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                role=dict(type="str", required=True, choices=["system", "user", "assistant"]),
+                content=dict(type="str", required=True),
+            ),
+        ),
         license=dict(type="raw"),
         adapters=dict(type="list", elements="path"),
         quantize=dict(type="str"),
@@ -254,8 +263,9 @@ def run(module):
     name = normalize_name(params["name"])
     kind, spec = desired_spec(params) if params["state"] == "present" else ("absent", None)
     client = client_from_module(module)
-    manager = ModelManager(client, name, check_mode=module.check_mode, insecure=params["insecure"],
-                           stream_timeout=params["pull_timeout"])
+    manager = ModelManager(
+        client, name, check_mode=module.check_mode, insecure=params["insecure"], stream_timeout=params["pull_timeout"]
+    )
     if kind == "absent":
         manager.absent()
     elif kind == "pull":

@@ -2,6 +2,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
 
@@ -191,16 +192,21 @@ missing:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
-    api_argument_spec, client_from_module,
+    api_argument_spec,
+    client_from_module,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import parse_show_parameters
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
-    InvalidModelName, find_model, normalize_name,
+    InvalidModelName,
+    find_model,
+    normalize_name,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._vram import (
-    VramInputError, architecture_from_model_info,
+    VramInputError,
+    architecture_from_model_info,
 )
 
 

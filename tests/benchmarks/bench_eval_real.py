@@ -85,16 +85,24 @@ def main():
     tokens = summary["generated_tokens"]
     test_seconds = sum(task["test_seconds"] or 0 for task in tasks)
     generation = sum(task["generation_seconds"] or 0 for task in tasks)
-    print("ollama_eval, full bundled set, real Ollama %s, %s, %d CPU cores, load average %.1f at start"
-          % (result.get("server_version"), MODEL, os.cpu_count(), load))
-    print("  score          %s/%s passed (%s %%), outcomes %s"
-          % (summary["passed"], summary["total"], summary["pass_rate"], summary["counts"]))
+    print(
+        "ollama_eval, full bundled set, real Ollama %s, %s, %d CPU cores, load average %.1f at start"
+        % (result.get("server_version"), MODEL, os.cpu_count(), load)
+    )
+    print(
+        "  score          %s/%s passed (%s %%), outcomes %s"
+        % (summary["passed"], summary["total"], summary["pass_rate"], summary["counts"])
+    )
     print("  skipped        %s" % (summary.get("skipped") or "none"))
     print("  wall time      %.0f s (generation %.0f s, tests %.0f s)" % (wall, generation, test_seconds))
-    print("  tokens         %d generated, median %s tok/s, per answer median %d"
-          % (tokens, summary["tokens_per_second"]["median"], statistics.median(t["eval_count"] or 0 for t in tasks)))
-    print("  at %.0f tok/s   the same answers would take %.0f s of generation, %.0f s with the tests"
-          % (args.at_speed, tokens / args.at_speed, tokens / args.at_speed + test_seconds))
+    print(
+        "  tokens         %d generated, median %s tok/s, per answer median %d"
+        % (tokens, summary["tokens_per_second"]["median"], statistics.median(t["eval_count"] or 0 for t in tasks))
+    )
+    print(
+        "  at %.0f tok/s   the same answers would take %.0f s of generation, %.0f s with the tests"
+        % (args.at_speed, tokens / args.at_speed, tokens / args.at_speed + test_seconds)
+    )
     for task in tasks:
         line = (task["id"], task["outcome"], task["eval_count"] or 0, task["generation_seconds"] or 0)
         print("    %-28s %-8s %5d tokens %6.1f s" % line)

@@ -60,8 +60,10 @@ def time_playbook(emu, names, workdir):
 
 def report(label, samples, count):
     median = statistics.median(samples)
-    print("%-44s median %7.2f s total, %6.1f ms per model  (runs: %s)"
-          % (label, median, median / count * 1000, ", ".join("%.2f" % s for s in samples)))
+    print(
+        "%-44s median %7.2f s total, %6.1f ms per model  (runs: %s)"
+        % (label, median, median / count * 1000, ", ".join("%.2f" % s for s in samples))
+    )
 
 
 def main():
@@ -76,20 +78,37 @@ def main():
             pulled = ["bench-model-%02d" % index for index in range(options.models)]
             for name in pulled:
                 emu.seed_local_model(name)
-            created = [{"name": "bench-derived-%02d" % index, "from": "bench-base", "system": "s%d" % index,
-                        "parameters": {"num_ctx": 2048 + index, "temperature": 0.7}}
-                       for index in range(options.models)]
+            created = [
+                {
+                    "name": "bench-derived-%02d" % index,
+                    "from": "bench-base",
+                    "system": "s%d" % index,
+                    "parameters": {"num_ctx": 2048 + index, "temperature": 0.7},
+                }
+                for index in range(options.models)
+            ]
             for args in created:
                 run_module("ollama_model", dict(args, host=emu.url))
-            print("Ollama emulator %s with %d models; Python %s" % (emu.version, len(pulled) + len(created) + 1,
-                                                                    sys.version.split()[0]))
+            print(
+                "Ollama emulator %s with %d models; Python %s"
+                % (emu.version, len(pulled) + len(created) + 1, sys.version.split()[0])
+            )
             count = options.models
-            report("direct execution, pulled models (name)", [time_direct(emu, [{"name": n} for n in pulled])
-                                                              for _run in range(options.runs)], count)
-            report("direct execution, created models (from+params)",
-                   [time_direct(emu, created) for _run in range(options.runs)], count)
-            report("ansible-playbook loop, pulled models", [time_playbook(emu, pulled, workdir)
-                                                            for _run in range(max(1, options.runs - 1))], count)
+            report(
+                "direct execution, pulled models (name)",
+                [time_direct(emu, [{"name": n} for n in pulled]) for _run in range(options.runs)],
+                count,
+            )
+            report(
+                "direct execution, created models (from+params)",
+                [time_direct(emu, created) for _run in range(options.runs)],
+                count,
+            )
+            report(
+                "ansible-playbook loop, pulled models",
+                [time_playbook(emu, pulled, workdir) for _run in range(max(1, options.runs - 1))],
+                count,
+            )
         finally:
             emu.stop()
 

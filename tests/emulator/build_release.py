@@ -42,8 +42,10 @@ def archive_files(version):
         with open(os.path.join(source, name), "rb") as handle:
             data = handle.read()
         if name == "version.py":
-            data = ('"""The Ollama version the emulator reports (baked by build_release.py)."""\n\n'
-                    'VERSION = "%s"\n' % version).encode("utf-8")
+            data = (
+                '"""The Ollama version the emulator reports (baked by build_release.py)."""\n\n'
+                'VERSION = "%s"\n' % version
+            ).encode("utf-8")
         files.append(("lib/ollama/%s/%s" % (PACKAGE, name), data, 0o644))
     return sorted(files)
 
@@ -51,8 +53,7 @@ def archive_files(version):
 def tar_bytes(files):
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as archive:
-        directories = sorted({os.path.dirname(path) for path, _data, _mode in files} |
-                             {"bin", "lib", "lib/ollama"})
+        directories = sorted({os.path.dirname(path) for path, _data, _mode in files} | {"bin", "lib", "lib/ollama"})
         for path in directories:
             info = tarfile.TarInfo("./" + path)
             info.type, info.mode = tarfile.DIRTYPE, 0o755

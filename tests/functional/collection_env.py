@@ -4,6 +4,7 @@
 """Playbook text run through module_runner.run_playbook with the ansible.posix.json callback, and its results."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -14,21 +15,22 @@ from module_runner import run_playbook as run_playbook_file
 
 def run_playbook(tmp_dir, playbook_text, extra_args=()):
     """Run the playbook text on localhost; returns (rc, parsed json callback output). extra_args: ('--check',)."""
-    playbook = os.path.join(str(tmp_dir), 'playbook.yml')
-    with open(playbook, 'w') as handle:
+    playbook = os.path.join(str(tmp_dir), "playbook.yml")
+    with open(playbook, "w") as handle:
         handle.write(playbook_text)
-    rc, output = run_playbook_file(playbook, check='--check' in extra_args,
-                                   env={'ANSIBLE_STDOUT_CALLBACK': 'ansible.posix.json'})
+    rc, output = run_playbook_file(
+        playbook, check="--check" in extra_args, env={"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
+    )
     try:
-        return rc, json.loads(output[output.index('{'):output.rindex('}') + 1])
+        return rc, json.loads(output[output.index("{") : output.rindex("}") + 1])
     except ValueError:
-        raise AssertionError('ansible-playbook printed no JSON (rc=%s):\n%s' % (rc, output))
+        raise AssertionError("ansible-playbook printed no JSON (rc=%s):\n%s" % (rc, output))
 
 
 def task_results(output):
     """{task name: localhost result} from the ansible.posix.json callback output."""
     results = {}
-    for play in output['plays']:
-        for task in play['tasks']:
-            results[task['task']['name']] = task['hosts']['localhost']
+    for play in output["plays"]:
+        for task in play["tasks"]:
+            results[task["task"]["name"]] = task["hosts"]["localhost"]
     return results

@@ -17,25 +17,31 @@ import re
 import socket
 import urllib.parse
 
-FIXTURE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures",
-                       "ollama-0.32.15-conformance", "real-responses.json")
+FIXTURE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "fixtures",
+    "ollama-0.32.15-conformance",
+    "real-responses.json",
+)
 BASE = "conf-base"
 DERIVED = "conf-derived"
 COPY = "conf-copy"
 PROMPT = "Why is the sky blue?"
 OPTIONS = {"num_predict": 8, "seed": 42, "temperature": 0}
-DERIVED_BODY = {"model": DERIVED, "from": BASE, "system": "You are a terse assistant.",
-                "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}}
+DERIVED_BODY = {
+    "model": DERIVED,
+    "from": BASE,
+    "system": "You are a terse assistant.",
+    "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
+}
 ZERO_DIGEST = "sha256:" + "0" * 64
 MAX_LIST = 5  # lists in the recording are cut to their first MAX_LIST elements (token tables, context)
 
 
 # What the comparison found in the emulator, and was fixed there (printed by the real tier).
 FIXED = [
-    "show: model_info lacked general.parameter_count when the GGUF has none (the server counts the tensors' "
-    "elements)",
-    "create: a layer whose blob was already stored said 'creating new layer' (server.NewLayer: 'using existing "
-    "layer')",
+    "show: model_info lacked general.parameter_count when the GGUF has none (the server counts the tensors' elements)",
+    "create: a layer whose blob was already stored said 'creating new layer' (server.NewLayer: 'using existing layer')",
     "bad JSON: the error was Python's text, not encoding/json's ('invalid character ... looking for beginning of "
     "object key string', 'unexpected EOF'); trailing data after the JSON value is ignored as gin does",
     "unknown route: Content-Type 'text/plain; charset=utf-8' instead of gin's 'text/plain'",
@@ -64,18 +70,30 @@ def sequence(digest):
         _step("blob_upload_again", "POST", blob, upload=True),
         _step("blob_head_present", "HEAD", blob),
         _step("blob_upload_wrong_digest", "POST", "/api/blobs/" + ZERO_DIGEST, raw=b"not the right bytes"),
-        _step("create_files", "POST", "/api/create",
-              {"model": BASE, "files": {"model.gguf": "sha256:" + digest}, "stream": False}),
+        _step(
+            "create_files",
+            "POST",
+            "/api/create",
+            {"model": BASE, "files": {"model.gguf": "sha256:" + digest}, "stream": False},
+        ),
         _step("tags", "GET", "/api/tags"),
         _step("show", "POST", "/api/show", {"model": BASE}),
         _step("show_verbose", "POST", "/api/show", {"model": BASE, "verbose": True}),
         _step("create_from", "POST", "/api/create", dict(DERIVED_BODY, stream=False)),
         _step("create_from_stream", "POST", "/api/create", dict(DERIVED_BODY)),
         _step("show_derived", "POST", "/api/show", {"model": DERIVED}),
-        _step("create_missing_base", "POST", "/api/create",
-              {"model": "conf-orphan", "from": "does-not-exist", "stream": False}),
-        _step("create_missing_blob", "POST", "/api/create",
-              {"model": "conf-orphan", "files": {"model.gguf": ZERO_DIGEST}, "stream": False}),
+        _step(
+            "create_missing_base",
+            "POST",
+            "/api/create",
+            {"model": "conf-orphan", "from": "does-not-exist", "stream": False},
+        ),
+        _step(
+            "create_missing_blob",
+            "POST",
+            "/api/create",
+            {"model": "conf-orphan", "files": {"model.gguf": ZERO_DIGEST}, "stream": False},
+        ),
         _step("pull", "POST", "/api/pull", {"model": "all-minilm", "stream": False}),
         _step("pull_stream", "POST", "/api/pull", {"model": "all-minilm"}),
         _step("generate", "POST", "/api/generate", dict(generate, stream=False)),
@@ -91,8 +109,12 @@ def sequence(digest):
         _step("empty_body", "POST", "/api/show", raw=b""),
         _step("show_unknown", "POST", "/api/show", {"model": "does-not-exist"}),
         _step("generate_unknown", "POST", "/api/generate", {"model": "does-not-exist", "prompt": "hi"}),
-        _step("chat_unknown", "POST", "/api/chat",
-              {"model": "does-not-exist", "messages": [{"role": "user", "content": "hi"}]}),
+        _step(
+            "chat_unknown",
+            "POST",
+            "/api/chat",
+            {"model": "does-not-exist", "messages": [{"role": "user", "content": "hi"}]},
+        ),
         _step("unknown_route", "GET", "/api/does-not-exist"),
         _step("host_localhost", "GET", "/api/version", host="localhost"),
         _step("host_foreign", "GET", "/api/version", host="evil.example.com"),
@@ -104,12 +126,17 @@ def sequence(digest):
 
 # ---------------------------------------------------------------- sending
 
+
 def _request(url, step, data, timeout):
     """One HTTP/1.1 exchange over a plain socket, so the Host header is exactly the step's."""
     parsed = urllib.parse.urlsplit(url)
     host = step["host"] or parsed.netloc
-    headers = ["%s %s HTTP/1.1" % (step["method"], step["path"]), "Host: " + host, "Connection: close",
-               "User-Agent: llo-conformance"]
+    headers = [
+        "%s %s HTTP/1.1" % (step["method"], step["path"]),
+        "Host: " + host,
+        "Connection: close",
+        "User-Agent: llo-conformance",
+    ]
     if data is not None:
         headers += ["Content-Type: application/json", "Content-Length: %d" % len(data)]
     with socket.create_connection((parsed.hostname, parsed.port), timeout=timeout) as sock:
@@ -149,7 +176,7 @@ def _dechunk(data):
         if size == 0:
             break
         out += data[:size]
-        data = data[size + 2:]
+        data = data[size + 2 :]
     return out
 
 
@@ -182,8 +209,11 @@ def run_sequence(url, gguf_path, timeout=600):
                 size = os.fstat(handle.fileno()).st_size
                 status, content_type, body = _upload(url, step, handle, size, timeout)
         else:
-            data = step["raw"] if step["raw"] is not None else (
-                json.dumps(step["body"]).encode("utf-8") if step["body"] is not None else None)
+            data = (
+                step["raw"]
+                if step["raw"] is not None
+                else (json.dumps(step["body"]).encode("utf-8") if step["body"] is not None else None)
+            )
             status, content_type, body = _request(url, step, data, timeout)
         request = {"method": step["method"], "path": step["path"].replace(digest, "<gguf digest>")}
         for key in ("body", "host"):
@@ -191,15 +221,26 @@ def run_sequence(url, gguf_path, timeout=600):
                 request[key] = step[key]
         if step["raw"] is not None:
             request["raw"] = step["raw"].decode("utf-8")
-        exchanges.append({"name": step["name"], "request": request, "status": status, "content_type": content_type,
-                          "body": _trim(_decode_body(content_type, body))})
+        exchanges.append(
+            {
+                "name": step["name"],
+                "request": request,
+                "status": status,
+                "content_type": content_type,
+                "body": _trim(_decode_body(content_type, body)),
+            }
+        )
     return exchanges
 
 
 def _upload(url, step, handle, size, timeout):
     parsed = urllib.parse.urlsplit(url)
-    headers = ["POST %s HTTP/1.1" % step["path"], "Host: " + parsed.netloc, "Connection: close",
-               "Content-Length: %d" % size]
+    headers = [
+        "POST %s HTTP/1.1" % step["path"],
+        "Host: " + parsed.netloc,
+        "Connection: close",
+        "Content-Length: %d" % size,
+    ]
     with socket.create_connection((parsed.hostname, parsed.port), timeout=timeout) as sock:
         sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode("ascii"))
         try:
@@ -215,6 +256,7 @@ def _upload(url, step, handle, size, timeout):
 
 def _sha256(path):
     import hashlib  # pylint: disable=import-outside-toplevel
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -257,8 +299,10 @@ def _type_name(value):
 def value_shape(value):
     """Keys and value types, recursively; the texts of `error` and `status` keys, normalised."""
     if isinstance(value, dict):
-        return {key: (normalise_text(item) if key in _TEXT_KEYS and isinstance(item, str) else value_shape(item))
-                for key, item in value.items()}
+        return {
+            key: (normalise_text(item) if key in _TEXT_KEYS and isinstance(item, str) else value_shape(item))
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         shapes = []
         for item in value:
@@ -277,8 +321,15 @@ def shape(exchange):
             line_shape = value_shape(line)
             if line_shape not in middle:
                 middle.append(line_shape)
-        body_shape = {"first line": value_shape(body[0]), "last line": value_shape(body[-1]),
-                      "lines between": sorted(middle, key=json.dumps)} if body else "no lines"
+        body_shape = (
+            {
+                "first line": value_shape(body[0]),
+                "last line": value_shape(body[-1]),
+                "lines between": sorted(middle, key=json.dumps),
+            }
+            if body
+            else "no lines"
+        )
     elif isinstance(body, str):
         body_shape = "text: " + normalise_text(body) if body else "empty"
     else:
@@ -300,8 +351,12 @@ def differences(real, emulated):
 
 
 def _compare(step, where, real, emulated, found):
-    if (isinstance(real, dict) and isinstance(emulated, dict) and len(real.get("list of", ())) == 1
-            and len(emulated.get("list of", ())) == 1):
+    if (
+        isinstance(real, dict)
+        and isinstance(emulated, dict)
+        and len(real.get("list of", ())) == 1
+        and len(emulated.get("list of", ())) == 1
+    ):
         _compare(step, where + "[]", real["list of"][0], emulated["list of"][0], found)
     elif isinstance(real, dict) and isinstance(emulated, dict) and "list of" not in real:
         for key in sorted(set(real) | set(emulated)):
@@ -313,8 +368,10 @@ def _compare(step, where, real, emulated, found):
             else:
                 _compare(step, place, real[key], emulated[key], found)
     elif real != emulated:
-        found.append("%s: %s: %s | %s" % (step, where or "(whole)", json.dumps(real, sort_keys=True),
-                                          json.dumps(emulated, sort_keys=True)))
+        found.append(
+            "%s: %s: %s | %s"
+            % (step, where or "(whole)", json.dumps(real, sort_keys=True), json.dumps(emulated, sort_keys=True))
+        )
 
 
 def unexplained(found, allowed):

@@ -1,7 +1,6 @@
 """Shared fixtures for functional tests: a fresh Ollama emulator per test."""
 
 import pytest
-
 from emulator_support import RECORDED_RESOLVER, http, seed_recorded_tiny_gemma
 from ollama_emulator import Emulator
 
@@ -35,8 +34,10 @@ def emulator(make_emulator):
 @pytest.fixture
 def api(emulator):
     """`api(method, path, body=None, raw=None)` against the `emulator` fixture."""
+
     def call(method, path, body=None, raw=None):
         return http(emulator.url, method, path, body, raw)
+
     return call
 
 

@@ -78,10 +78,20 @@ def seed_recorded_tiny_gemma(emu):
     manifest = recorded("ondisk_manifest_tiny-gemma_latest.json", parse=False)
     blobs = os.path.join(emu.models_dir, "blobs")
     os.makedirs(blobs, exist_ok=True)
-    make_gguf(os.path.join(blobs, "sha256-" + MODEL_DIGEST), architecture="gemma3", tensors=tensors,
-              extra_kv=extra_kv, write_data=False, parameter_count=268098176, file_type=15,
-              block_count=18, head_count=4, head_count_kv=1, embedding_length=640,
-              context_length=32768)
+    make_gguf(
+        os.path.join(blobs, "sha256-" + MODEL_DIGEST),
+        architecture="gemma3",
+        tensors=tensors,
+        extra_kv=extra_kv,
+        write_data=False,
+        parameter_count=268098176,
+        file_type=15,
+        block_count=18,
+        head_count=4,
+        head_count_kv=1,
+        embedding_length=640,
+        context_length=32768,
+    )
     with open(os.path.join(blobs, "sha256-" + CONFIG_DIGEST), "wb") as handle:
         handle.write(config)
     manifest_dir = os.path.join(emu.models_dir, "manifests", "registry.ollama.ai", "library", "tiny-gemma")

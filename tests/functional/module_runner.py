@@ -2,8 +2,8 @@
 
 import importlib.util
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -58,7 +58,13 @@ def run_module(module, args, check=False, diff=False, env=None, timeout=120):
             json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
         proc = subprocess.run(
             [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.%s" % module, args_path],
-            cwd=workdir, env=module_env(env), capture_output=True, text=True, timeout=timeout, check=False)
+            cwd=workdir,
+            env=module_env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     return ModuleRun(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -74,17 +80,20 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, env=None, i
     if diff:
         command.append("--diff")
     env_extra = env
-    env = module_env({
-        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
-            [COLLECTIONS_ROOT] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]),
-        "ANSIBLE_PYTHON_INTERPRETER": os.path.join(bin_dir, "python") if bin_dir != BIN_DIR else sys.executable,
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_STDOUT_CALLBACK": "default",
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "ANSIBLE_HOME": tempfile.mkdtemp(prefix="llo-ansible-home-"),
-    })
+    env = module_env(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
+                [COLLECTIONS_ROOT] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]
+            ),
+            "ANSIBLE_PYTHON_INTERPRETER": os.path.join(bin_dir, "python") if bin_dir != BIN_DIR else sys.executable,
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_STDOUT_CALLBACK": "default",
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            "ANSIBLE_HOME": tempfile.mkdtemp(prefix="llo-ansible-home-"),
+        }
+    )
     env.update(env_extra or {})
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
     return proc.returncode, proc.stdout + proc.stderr
@@ -94,8 +103,7 @@ def recap(output):
     """The localhost PLAY RECAP counters as a dict (ok, changed, failed, ...)."""
     for line in output.splitlines():
         if line.startswith("localhost") and "ok=" in line:
-            return dict((key, int(value)) for key, value in
-                        (item.split("=") for item in line.split(":", 1)[1].split()))
+            return dict((key, int(value)) for key, value in (item.split("=") for item in line.split(":", 1)[1].split()))
     raise AssertionError("no PLAY RECAP in:\n" + output)
 
 
@@ -140,8 +148,12 @@ def model(emu, **args):
 
 
 def derived_args(**overrides):
-    args = {"name": "tiny-gemma-derived", "from": "tiny-gemma", "system": "You are a terse assistant.",
-            "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}}
+    args = {
+        "name": "tiny-gemma-derived",
+        "from": "tiny-gemma",
+        "system": "You are a terse assistant.",
+        "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
+    }
     args.update(overrides)
     return args
 

@@ -19,7 +19,7 @@ from module_runner import COLLECTION_DIR, COLLECTIONS_ROOT, recap, run_playbook 
 
 REQUIREMENTS = os.path.join(COLLECTION_DIR, "requirements", "controller.txt")
 PLAYBOOK = os.path.join(COLLECTION_DIR, "playbooks", "benchmark.yml")
-CEILING_COLOUR = (0xd6 / 255.0, 0x27 / 255.0, 0x28 / 255.0)
+CEILING_COLOUR = (0xD6 / 255.0, 0x27 / 255.0, 0x28 / 255.0)
 
 
 def controller_venv():
@@ -35,8 +35,22 @@ def controller_venv():
                 return os.path.join(venv, "bin")
     base = getattr(sys, "_base_executable", None) or sys.executable
     subprocess.run([base, "-m", "venv", "--clear", venv], check=True, timeout=300)
-    pip = subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "--disable-pip-version-check", "-q",
-                          "install", "-r", REQUIREMENTS], capture_output=True, text=True, timeout=1200, check=False)
+    pip = subprocess.run(
+        [
+            os.path.join(venv, "bin", "python"),
+            "-m",
+            "pip",
+            "--disable-pip-version-check",
+            "-q",
+            "install",
+            "-r",
+            REQUIREMENTS,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
     assert pip.returncode == 0, "pip install -r requirements/controller.txt failed:\n" + pip.stdout + pip.stderr
     with open(stamp, "w") as handle:
         handle.write(digest + "\n")
@@ -47,27 +61,40 @@ def test_benchmark_in_a_controller_only_virtualenv_on_a_cpu_only_server(make_emu
     bin_dir = controller_venv()
     emu = make_emulator(tokens_per_second=90.0, gpu_fraction=0.0)
     emu.seed_local_model("cpu-coder")
-    rc, output = run_playbook(PLAYBOOK, {"benchmark_models": ["cpu-coder"], "benchmark_ollama_host": emu.url,
-                                         "benchmark_runs": 2, "benchmark_warmup": 1, "benchmark_num_predict": 16,
-                                         "benchmark_gpu_bandwidth_gbps": 360.0,
-                                         "benchmark_report_root": str(tmp_path / "reports")}, bin_dir=bin_dir)
+    rc, output = run_playbook(
+        PLAYBOOK,
+        {
+            "benchmark_models": ["cpu-coder"],
+            "benchmark_ollama_host": emu.url,
+            "benchmark_runs": 2,
+            "benchmark_warmup": 1,
+            "benchmark_num_predict": 16,
+            "benchmark_gpu_bandwidth_gbps": 360.0,
+            "benchmark_report_root": str(tmp_path / "reports"),
+        },
+        bin_dir=bin_dir,
+    )
     assert rc == 0 and recap(output)["failed"] == 0, output
     assert "WARNING" not in output, output
     (folder,) = glob.glob(str(tmp_path / "reports" / "benchmark-*"))
     with open(os.path.join(folder, "benchmark.md")) as handle:
         markdown = handle.read()
-    assert "| localhost | cpu-coder | 90.00 | " in markdown and "| 100% CPU | – | ok, on the CPU |" in markdown, markdown
+    assert "| localhost | cpu-coder | 90.00 | " in markdown and "| 100% CPU | – | ok, on the CPU |" in markdown, (
+        markdown
+    )
 
     # The chart, drawn by the controller virtualenv's matplotlib: a PNG without the red ceiling line
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.image  # pylint: disable=import-outside-toplevel
     import numpy  # pylint: disable=import-outside-toplevel
+
     image = matplotlib.image.imread(os.path.join(folder, "benchmark.png"))
     red = numpy.all(numpy.abs(image[:, :, :3] - numpy.array(CEILING_COLOUR)) < 0.05, axis=2)
     assert red.sum() == 0, "a GPU-bandwidth ceiling is drawn for a model that ran on the CPU"
-    blue = numpy.all(numpy.abs(image[:, :, :3] - numpy.array((0x1f / 255.0, 0x77 / 255.0, 0xb4 / 255.0))) < 0.03,
-                     axis=2)
+    blue = numpy.all(
+        numpy.abs(image[:, :, :3] - numpy.array((0x1F / 255.0, 0x77 / 255.0, 0xB4 / 255.0))) < 0.03, axis=2
+    )
     assert blue.sum() > 1000, "no bar for cpu-coder"
 
 
@@ -75,14 +102,27 @@ def test_without_matplotlib_the_playbook_writes_the_report_and_warns(make_emulat
     # A matplotlib that cannot be imported, first on the controller's path: as on a controller without it.
     shadow = tmp_path / "no-matplotlib" / "matplotlib"
     shadow.mkdir(parents=True)
-    (shadow / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'matplotlib'\", name='matplotlib')\n")
+    (shadow / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'matplotlib'\", name='matplotlib')\n"
+    )
     emu = make_emulator(tokens_per_second=90.0)
     emu.seed_local_model("gpu-coder")
-    rc, output = run_playbook(PLAYBOOK, {"benchmark_models": ["gpu-coder"], "benchmark_ollama_host": emu.url,
-                                         "benchmark_runs": 1, "benchmark_warmup": 0, "benchmark_num_predict": 16,
-                                         "benchmark_report_root": str(tmp_path / "reports")},
-                              env={"PYTHONPATH": os.pathsep.join([str(shadow.parent), COLLECTIONS_ROOT] + [
-                                  p for p in [os.environ.get("PYTHONPATH")] if p])})
+    rc, output = run_playbook(
+        PLAYBOOK,
+        {
+            "benchmark_models": ["gpu-coder"],
+            "benchmark_ollama_host": emu.url,
+            "benchmark_runs": 1,
+            "benchmark_warmup": 0,
+            "benchmark_num_predict": 16,
+            "benchmark_report_root": str(tmp_path / "reports"),
+        },
+        env={
+            "PYTHONPATH": os.pathsep.join(
+                [str(shadow.parent), COLLECTIONS_ROOT] + [p for p in [os.environ.get("PYTHONPATH")] if p]
+            )
+        },
+    )
     assert rc == 0 and recap(output)["failed"] == 0, output
     assert "WARNING: benchmark.png not drawn: the Python package matplotlib is missing" in output, output
     assert "requirements/controller.txt" in output

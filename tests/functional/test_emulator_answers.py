@@ -46,7 +46,9 @@ def test_num_predict_cuts_a_scripted_answer(make_emulator):
 
 def test_answers_through_the_control_route_and_generate(make_emulator):
     emu = _emu(make_emulator)
-    assert http(emu.url, "POST", "/__emulator/answers", [{"match": "sky", "answer": "Rayleigh scattering."}]).status == 200
+    assert (
+        http(emu.url, "POST", "/__emulator/answers", [{"match": "sky", "answer": "Rayleigh scattering."}]).status == 200
+    )
     body = {"model": "tiny", "prompt": "Why is the sky blue?", "stream": False}
     assert http(emu.url, "POST", "/api/generate", body).json()["response"] == "Rayleigh scattering."
     assert http(emu.url, "POST", "/__emulator/answers", [{"answer": "no match key"}]).status == 400

@@ -36,12 +36,19 @@ def gguf_like_the_recording(recording, path):
         extra_kv.setdefault(key, None)
     arch = extra_kv["general.architecture"]
     tensors = [(t["name"], t["type"], t["shape"]) for t in show["tensors"]]
-    return make_gguf(path, architecture=arch, tensors=tensors, extra_kv=extra_kv, write_data=False,
-                     file_type=extra_kv["general.file_type"], block_count=extra_kv[arch + ".block_count"],
-                     head_count=extra_kv[arch + ".attention.head_count"],
-                     head_count_kv=extra_kv[arch + ".attention.head_count_kv"],
-                     embedding_length=extra_kv[arch + ".embedding_length"],
-                     context_length=extra_kv[arch + ".context_length"])
+    return make_gguf(
+        path,
+        architecture=arch,
+        tensors=tensors,
+        extra_kv=extra_kv,
+        write_data=False,
+        file_type=extra_kv["general.file_type"],
+        block_count=extra_kv[arch + ".block_count"],
+        head_count=extra_kv[arch + ".attention.head_count"],
+        head_count_kv=extra_kv[arch + ".attention.head_count_kv"],
+        embedding_length=extra_kv[arch + ".embedding_length"],
+        context_length=extra_kv[arch + ".context_length"],
+    )
 
 
 def test_the_recording_follows_the_sequence(recording):
@@ -68,4 +75,5 @@ def test_a_changed_answer_is_reported_with_its_step_and_place(recording):
     version["content_type"] = "text/plain"
     assert conformance.differences(recording, changed) == [
         'version: body.version: "string" | "number"',
-        'version: content_type: "application/json; charset=utf-8" | "text/plain"']
+        'version: content_type: "application/json; charset=utf-8" | "text/plain"',
+    ]

@@ -13,8 +13,15 @@ def _fast(make_emulator, **kwargs):
     kwargs.setdefault("tokens_per_second", 2000.0)
     kwargs.setdefault("prompt_tokens_per_second", 20000.0)
     emu = make_emulator(**kwargs)
-    emu.seed_local_model("tiny", architecture="gemma3", embedding_length=640, head_count=4,
-                         head_count_kv=1, key_length=256, block_count=18)
+    emu.seed_local_model(
+        "tiny",
+        architecture="gemma3",
+        embedding_length=640,
+        head_count=4,
+        head_count_kv=1,
+        key_length=256,
+        block_count=18,
+    )
     return emu
 
 
@@ -30,8 +37,9 @@ def test_generate_body_matches_recorded_shape_and_rates(make_emulator):
     assert warm["eval_duration"] == 80000000 and warm["prompt_eval_duration"] % 1000 == 0
     assert cold["load_duration"] >= 50000000 > warm["load_duration"]
     for result in (cold, warm):
-        assert result["total_duration"] >= (result["load_duration"] + result["prompt_eval_duration"]
-                                            + result["eval_duration"])
+        assert result["total_duration"] >= (
+            result["load_duration"] + result["prompt_eval_duration"] + result["eval_duration"]
+        )
     assert warm["prompt_eval_count"] == cold["prompt_eval_count"] > 1
     free = http(emu.url, "POST", "/api/generate", dict(body, options={})).json()
     assert free["done_reason"] == "stop"
@@ -39,8 +47,12 @@ def test_generate_body_matches_recorded_shape_and_rates(make_emulator):
 
 def test_chat_stream_one_line_per_token(make_emulator):
     emu = _fast(make_emulator)
-    result = http(emu.url, "POST", "/api/chat", {"model": "tiny", "messages": [{"role": "user", "content": "hi"}],
-                                                 "options": {"num_predict": 16}})
+    result = http(
+        emu.url,
+        "POST",
+        "/api/chat",
+        {"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "options": {"num_predict": 16}},
+    )
     lines = result.lines()
     assert result.content_type == "application/x-ndjson" and len(lines) == 17
     assert all(l["message"]["role"] == "assistant" and not l["done"] for l in lines[:-1])
@@ -50,8 +62,11 @@ def test_chat_stream_one_line_per_token(make_emulator):
 
 def test_streaming_is_paced_in_real_time(make_emulator):
     emu = _fast(make_emulator, tokens_per_second=50.0, load_seconds=0.2)
-    request = urllib.request.Request(emu.url + "/api/generate", method="POST", data=json.dumps(
-        {"model": "tiny", "prompt": "x", "options": {"num_predict": 5}}).encode())
+    request = urllib.request.Request(
+        emu.url + "/api/generate",
+        method="POST",
+        data=json.dumps({"model": "tiny", "prompt": "x", "options": {"num_predict": 5}}).encode(),
+    )
     started = time.monotonic()
     with urllib.request.urlopen(request) as response:
         response.readline()
@@ -91,8 +106,9 @@ def test_faults_delay_nth_failure_and_drop(make_emulator):
     assert http(emu.url, "GET", "/api/tags").status == 503
     assert http(emu.url, "GET", "/api/tags").status == 200
     emu.faults.drop_stream_after(3, path="/api/generate")
-    request = urllib.request.Request(emu.url + "/api/generate", method="POST",
-                                     data=json.dumps({"model": "tiny", "prompt": "x"}).encode())
+    request = urllib.request.Request(
+        emu.url + "/api/generate", method="POST", data=json.dumps({"model": "tiny", "prompt": "x"}).encode()
+    )
     with urllib.request.urlopen(request) as response:
         received = []
         try:

@@ -9,10 +9,9 @@ import http.client
 import ipaddress
 import socket
 
-import pytest
-
 # Imported for its side effect: it puts the emulator on sys.path.
 import emulator_support  # noqa: F401  pylint: disable=unused-import
+import pytest
 from ollama_emulator import hostcheck
 
 # Measured on the real 0.32.15 server listening on 127.0.0.1.
@@ -77,8 +76,14 @@ def test_hostname_and_local_interface_addresses_pass(emulator):
 
 def test_every_route_refused_for_a_foreign_host(emulator):
     """The middleware runs before routing: model routes, unknown paths and HEAD all get 403."""
-    for method, path in (("POST", "/api/pull"), ("DELETE", "/api/delete"), ("POST", "/api/create"),
-                         ("GET", "/nope"), ("HEAD", "/"), ("GET", "/api/tags")):
+    for method, path in (
+        ("POST", "/api/pull"),
+        ("DELETE", "/api/delete"),
+        ("POST", "/api/create"),
+        ("GET", "/nope"),
+        ("HEAD", "/"),
+        ("GET", "/api/tags"),
+    ):
         assert request(emulator.port, method, path, "rebind.attacker.example")[0] == 403, (method, path)
 
 
@@ -101,13 +106,24 @@ def test_no_check_when_listening_on_all_addresses(make_emulator):
     assert request(emu.port, "OPTIONS", "/nope", "localhost")[0] == 404
 
 
-@pytest.mark.parametrize("listen,on", [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True),
-                                       ("0.0.0.0", False), ("::", False), ("192.168.1.5", False)])
+@pytest.mark.parametrize(
+    "listen,on",
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.5", False),
+    ],
+)
 def test_check_follows_the_listen_address(listen, on):
     assert hostcheck.listens_on_loopback(listen) is on
 
 
-@pytest.mark.parametrize("header,host", [("a:1", "a"), ("[::1]:2", "::1"), ("[::1]", "[::1]"), ("::1", "::1"),
-                                         ("a", "a"), ("[::1]:", "::1"), ("", "")])
+@pytest.mark.parametrize(
+    "header,host",
+    [("a:1", "a"), ("[::1]:2", "::1"), ("[::1]", "[::1]"), ("::1", "::1"), ("a", "a"), ("[::1]:", "::1"), ("", "")],
+)
 def test_split_host_port_like_go(header, host):
     assert hostcheck.split_host_port(header) == host

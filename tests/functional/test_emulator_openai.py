@@ -4,7 +4,6 @@ import datetime
 import json
 
 import pytest
-
 from emulator_support import recorded
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]
@@ -16,7 +15,7 @@ def _events(body):
     assert text.endswith("\n\n")
     chunks = text.split("\n\n")[:-1]
     assert all(chunk.startswith("data: ") for chunk in chunks), chunks
-    return [chunk[len("data: "):] for chunk in chunks]
+    return [chunk[len("data: ") :] for chunk in chunks]
 
 
 def _shape(value):
@@ -74,8 +73,13 @@ def test_chat_without_max_tokens_stops_and_is_not_streamed(coder, api):
 
 
 def test_chat_stream_is_server_sent_events_like_the_recording(coder, api):
-    request = {"model": "my-coder", "messages": MESSAGES, "max_tokens": 3, "stream": True,
-               "stream_options": {"include_usage": True}}
+    request = {
+        "model": "my-coder",
+        "messages": MESSAGES,
+        "max_tokens": 3,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
     result = api("POST", "/v1/chat/completions", request)
     assert (result.status, result.content_type) == (200, "text/event-stream")
     got, expected = _events(result.body), _events(recorded("openai_chat_stream.sse", parse=False))
@@ -89,10 +93,13 @@ def test_chat_stream_is_server_sent_events_like_the_recording(coder, api):
     assert got[4]["usage"]["completion_tokens"] == 3
 
 
-@pytest.mark.parametrize("name, request_body", [
-    ("openai_chat_missing.json", {"model": "no-such-model", "messages": MESSAGES}),
-    ("openai_chat_no_model.json", {"messages": MESSAGES}),
-])
+@pytest.mark.parametrize(
+    "name, request_body",
+    [
+        ("openai_chat_missing.json", {"model": "no-such-model", "messages": MESSAGES}),
+        ("openai_chat_no_model.json", {"messages": MESSAGES}),
+    ],
+)
 def test_handler_errors_are_openai_errors_with_a_newline(api, name, request_body):
     result = api("POST", "/v1/chat/completions", request_body)
     expected_status = 404 if "missing" in name else 400
@@ -100,10 +107,13 @@ def test_handler_errors_are_openai_errors_with_a_newline(api, name, request_body
     assert result.body == recorded(name, parse=False)
 
 
-@pytest.mark.parametrize("name, raw", [
-    ("openai_chat_no_messages.json", json.dumps({"model": "my-coder", "messages": []}).encode("utf-8")),
-    ("openai_chat_bad_json.json", b"{not json"),
-])
+@pytest.mark.parametrize(
+    "name, raw",
+    [
+        ("openai_chat_no_messages.json", json.dumps({"model": "my-coder", "messages": []}).encode("utf-8")),
+        ("openai_chat_bad_json.json", b"{not json"),
+    ],
+)
 def test_middleware_refusals_use_gin_json(api, name, raw):
     result = api("POST", "/v1/chat/completions", raw=raw)
     assert (result.status, result.content_type) == (400, "application/json; charset=utf-8")

@@ -9,7 +9,6 @@ import tarfile
 import time
 
 import pytest
-
 from emulator_support import EMULATOR_DIR, http
 
 BUILD = os.path.join(EMULATOR_DIR, "build_release.py")
@@ -22,8 +21,11 @@ def _free_port():
 
 
 def _build(version, out):
-    subprocess.run([sys.executable, BUILD, "--version", version, "--arch", "amd64", "--out", str(out)],
-                   check=True, stdout=subprocess.PIPE)
+    subprocess.run(
+        [sys.executable, BUILD, "--version", version, "--arch", "amd64", "--out", str(out)],
+        check=True,
+        stdout=subprocess.PIPE,
+    )
     return sorted(os.listdir(str(out)))
 
 
@@ -73,11 +75,14 @@ def test_release_serves_lists_and_reports_version(tmp_path):
         assert b"server config" in server.stderr.read()
     offline = subprocess.run([binary, "-v"], env=env, stdout=subprocess.PIPE, check=True)
     assert offline.stdout.decode().splitlines() == [
-        "Warning: could not connect to a running Ollama instance", "Warning: client version is 0.32.15"]
+        "Warning: could not connect to a running Ollama instance",
+        "Warning: client version is 0.32.15",
+    ]
 
 
-@pytest.mark.parametrize("version,asset", [("0.13.5", "ollama-linux-amd64.tgz"),
-                                           ("0.14.0", "ollama-linux-amd64.tar.zst")])
+@pytest.mark.parametrize(
+    "version,asset", [("0.13.5", "ollama-linux-amd64.tgz"), ("0.14.0", "ollama-linux-amd64.tar.zst")]
+)
 def test_archive_format_by_version_and_reproducible(tmp_path, version, asset):
     assert _build(version, tmp_path / "a") == [asset, "sha256sum.txt"]
     _build(version, tmp_path / "b")
@@ -86,13 +91,18 @@ def test_archive_format_by_version_and_reproducible(tmp_path, version, asset):
     binary = _extract(str(tmp_path / "a" / asset), tmp_path / "root")
     names = sorted(os.listdir(str(tmp_path / "root" / "lib" / "ollama" / "ollama_emulator")))
     assert "cli.py" in names and os.access(binary, os.X_OK)
-    result = subprocess.run([binary, "--version"], stdout=subprocess.PIPE, check=True,
-                            env=dict(os.environ, OLLAMA_HOST="127.0.0.1:%d" % _free_port()))
+    result = subprocess.run(
+        [binary, "--version"],
+        stdout=subprocess.PIPE,
+        check=True,
+        env=dict(os.environ, OLLAMA_HOST="127.0.0.1:%d" % _free_port()),
+    )
     assert result.stdout.decode().splitlines()[-1] == "Warning: client version is %s" % version
 
 
 def test_ollama_host_forms():
     from ollama_emulator.cli import parse_host  # pylint: disable=import-outside-toplevel
+
     assert parse_host("") == ("http", "127.0.0.1", 11434)
     assert parse_host("0.0.0.0") == ("http", "0.0.0.0", 11434)
     assert parse_host("example:9000") == ("http", "example", 9000)

@@ -4,10 +4,13 @@ import hashlib
 
 from emulator_support import DERIVED_DIGEST, MODEL_DIGEST, TAG_DIGEST, http, recorded
 
-DERIVED_REQUEST = {"model": "tiny-gemma-derived", "from": "tiny-gemma",
-                   "system": "You are a terse assistant.",
-                   "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
-                   "stream": False}
+DERIVED_REQUEST = {
+    "model": "tiny-gemma-derived",
+    "from": "tiny-gemma",
+    "system": "You are a terse assistant.",
+    "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
+    "stream": False,
+}
 SERVICE_MODELS_DIR = "/usr/share/ollama/.ollama/models"
 
 
@@ -101,7 +104,8 @@ def test_delete_twice_and_show_missing(tiny_gemma, api):
     assert missing.json() == recorded("show_missing.json")
     tags = api("GET", "/api/tags").json()
     assert [_without(e, "modified_at") for e in tags["models"]] == [
-        _without(e, "modified_at") for e in recorded("tags_after_delete.json")["models"]]
+        _without(e, "modified_at") for e in recorded("tags_after_delete.json")["models"]
+    ]
 
 
 def test_offline_pull_errors_are_byte_identical(make_emulator):

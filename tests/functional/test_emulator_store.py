@@ -4,9 +4,8 @@ import hashlib
 import json
 import os
 
-from ollama_emulator import make_gguf
-
 from emulator_support import http
+from ollama_emulator import make_gguf
 
 
 def _tags(api):
@@ -68,7 +67,11 @@ def test_create_from_files_and_its_errors(emulator, api, tmp_path):
     digest = _upload(api, make_gguf(str(tmp_path / "m.gguf"), file_type=1))
     stream = api("POST", "/api/create", {"model": "imported", "files": {"m.gguf": digest}})
     assert [l["status"] for l in stream.lines()] == [
-        "parsing GGUF", "using existing layer " + digest, "writing manifest", "success"]
+        "parsing GGUF",
+        "using existing layer " + digest,
+        "writing manifest",
+        "success",
+    ]
     show = api("POST", "/api/show", {"model": "imported"}).json()
     assert show["details"]["quantization_level"] == "F16" and "parameters" not in show
     absolute = api("POST", "/api/create", {"model": "x", "files": {"/abs.gguf": digest}})
@@ -91,13 +94,24 @@ def _write(path, data):
 
 def test_create_merges_parameters_and_keeps_non_empty_fields(emulator, api):
     emulator.seed_local_model("base", system="base system", parameters={"stop": ["a", "b"], "top_k": 20})
-    api("POST", "/api/create", {"model": "child", "from": "base", "system": "",
-                                "parameters": {"stop": ["<c>"], "temperature": 1e6}, "stream": False})
+    api(
+        "POST",
+        "/api/create",
+        {
+            "model": "child",
+            "from": "base",
+            "system": "",
+            "parameters": {"stop": ["<c>"], "temperature": 1e6},
+            "stream": False,
+        },
+    )
     show = api("POST", "/api/show", {"model": "child"}).json()
     assert show["system"] == "base system"
     assert sorted(show["parameters"].split("\n")) == [
-        'stop                           "<c>"', "temperature                    1e+06",
-        "top_k                          20"]
+        'stop                           "<c>"',
+        "temperature                    1e+06",
+        "top_k                          20",
+    ]
     assert show["details"]["parent_model"] == "base:latest"
 
 
@@ -120,7 +134,10 @@ def test_pull_from_registry_then_cached(emulator, api):
     lines = api("POST", "/api/pull", {"model": "pulled:1b"}).lines()
     statuses = [l["status"] for l in lines]
     assert statuses[0] == "pulling manifest" and statuses[-3:] == [
-        "verifying sha256 digest", "writing manifest", "success"]
+        "verifying sha256 digest",
+        "writing manifest",
+        "success",
+    ]
     progress = [l for l in lines if "digest" in l]
     assert all(l["status"] == "pulling " + l["digest"][7:19] for l in progress)
     assert _tags(api)["pulled:1b"]["digest"] == digest

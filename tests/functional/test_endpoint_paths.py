@@ -3,7 +3,6 @@ role's ollama_listen (ollama_docker, verify's defaults) and ollama_native's OLLA
 the decision table itself is tests/unit/plugins/filter/test_endpoint_table.py."""
 
 import pytest
-
 from module_runner import run_module, run_role_tasks
 
 CASES = [
@@ -22,11 +21,19 @@ def test_a_module_refuses_it_before_any_request(value, words):
 
 
 @pytest.mark.parametrize("value, words", CASES)
-@pytest.mark.parametrize("role, variables", [
-    ("ollama_docker", lambda value: {"ollama_listen": value}),
-    ("ollama_native", lambda value: {"ollama_native_environment_extra": {"OLLAMA_HOST": value},
-                                     "ansible_facts": {"architecture": "x86_64"}}),
-])
+@pytest.mark.parametrize(
+    "role, variables",
+    [
+        ("ollama_docker", lambda value: {"ollama_listen": value}),
+        (
+            "ollama_native",
+            lambda value: {
+                "ollama_native_environment_extra": {"OLLAMA_HOST": value},
+                "ansible_facts": {"architecture": "x86_64"},
+            },
+        ),
+    ],
+)
 def test_a_role_refuses_it_with_the_same_words(tmp_path, value, words, role, variables):
     rc, output = run_role_tasks(tmp_path, role, "validate.yml", variables(value))
     assert rc != 0, output

@@ -17,28 +17,36 @@ from module_runner import COLLECTION_DIR, recap, run_playbook  # noqa: E402  pyl
 PLAYBOOK = os.path.join(COLLECTION_DIR, "playbooks", "eval.yml")
 RIGHT = {
     "def clamp(": "```python\ndef clamp(value, low, high):\n    if low > high:\n        raise ValueError()\n"
-                  "    return max(low, min(value, high))\n```",
+    "    return max(low, min(value, high))\n```",
     "def is_palindrome(": "```python\ndef is_palindrome(text):\n    k = [c.lower() for c in text if c.isalnum()]\n"
-                          "    return k == k[::-1]\n```",
+    "    return k == k[::-1]\n```",
     "def count_vowels(": "```python\ndef count_vowels(text):\n    return sum(c in 'aeiou' for c in text.lower())\n```",
 }
 WRONG = "```python\ndef clamp(value, low, high):\n    return value\n```"
 
 
 def start(make_emulator):
-    emu = make_emulator(tokens_per_second={"good-coder:latest": 900.0, "weak-coder:latest": 300.0},
-                        prompt_tokens_per_second=20000.0)
+    emu = make_emulator(
+        tokens_per_second={"good-coder:latest": 900.0, "weak-coder:latest": 300.0}, prompt_tokens_per_second=20000.0
+    )
     emu.seed_local_model("good-coder")
     emu.seed_local_model("weak-coder")
-    emu.answers.set([{"match": "def clamp(", "model": "weak-coder", "answer": WRONG}]
-                    + [{"match": key, "answer": value} for key, value in RIGHT.items()])
+    emu.answers.set(
+        [{"match": "def clamp(", "model": "weak-coder", "answer": WRONG}]
+        + [{"match": key, "answer": value} for key, value in RIGHT.items()]
+    )
     return emu
 
 
 def evaluate(emu, root, **extra):
-    extra_vars = {"eval_models": ["good-coder", "weak-coder"], "eval_ollama_host": emu.url,
-                  "eval_allow_code_execution": True, "eval_num_tasks": 3, "eval_languages": ["python"],
-                  "eval_report_root": str(root)}
+    extra_vars = {
+        "eval_models": ["good-coder", "weak-coder"],
+        "eval_ollama_host": emu.url,
+        "eval_allow_code_execution": True,
+        "eval_num_tasks": 3,
+        "eval_languages": ["python"],
+        "eval_report_root": str(root),
+    }
     extra_vars.update(extra)
     rc, output = run_playbook(PLAYBOOK, extra_vars)
     return rc, output, sorted(glob.glob(os.path.join(str(root), "eval-*")))
@@ -67,8 +75,10 @@ def test_report_then_regression(make_emulator, tmp_path):
     assert first["good-coder"][1] < first["weak-coder"][1], "the better model is higher"
 
     # second run: the good model answers everything wrong -> flagged, and failed with the opt-ins
-    emu.answers.set([{"match": "*", "model": "good-coder", "answer": WRONG}]
-                    + [{"match": key, "answer": value} for key, value in RIGHT.items()])
+    emu.answers.set(
+        [{"match": "*", "model": "good-coder", "answer": WRONG}]
+        + [{"match": key, "answer": value} for key, value in RIGHT.items()]
+    )
     rc, output, folders = evaluate(emu, tmp_path, eval_fail_on_regression=True, eval_min_pass_rate=50)
     assert len(folders) == 2, output
     assert rc != 0 and recap(output)["failed"] == 1, output
@@ -90,9 +100,16 @@ def test_without_opt_in_the_play_fails_and_says_why(make_emulator, tmp_path):
 
 def test_check_mode_runs_nothing_and_writes_no_report(make_emulator, tmp_path):
     emu = start(make_emulator)
-    rc, output = run_playbook(PLAYBOOK, {"eval_models": ["good-coder"], "eval_ollama_host": emu.url,
-                                         "eval_allow_code_execution": True, "eval_report_root": str(tmp_path)},
-                              check=True)
+    rc, output = run_playbook(
+        PLAYBOOK,
+        {
+            "eval_models": ["good-coder"],
+            "eval_ollama_host": emu.url,
+            "eval_allow_code_execution": True,
+            "eval_report_root": str(tmp_path),
+        },
+        check=True,
+    )
     assert rc == 0, output
     assert glob.glob(os.path.join(str(tmp_path), "eval-*")) == []
     assert not [entry for entry in emu.request_log if entry["path"] == "/api/chat"]

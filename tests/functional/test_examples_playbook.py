@@ -38,8 +38,7 @@ def test_examples_run_and_are_idempotent(emulator, home):
 
 def test_check_and_diff_through_ansible_playbook(emulator, home):
     emulator.seed_registry_model("llama3.2:3b", architecture="llama", block_count=4)
-    rc, output = run_playbook(PLAYBOOK, {"ollama_host": emulator.url}, env={"HOME": str(home)}, check=True,
-                              diff=True)
+    rc, output = run_playbook(PLAYBOOK, {"ollama_host": emulator.url}, env={"HOME": str(home)}, check=True, diff=True)
     assert rc == 0, output
     assert "+PARAMETER num_ctx 8192" in output and "+SYSTEM You talk like a pirate." in output
     assert [e["method"] for e in emulator.request_log if e["method"] not in ("GET", "HEAD")] == []

@@ -12,9 +12,27 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-USER_CONTENT = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "plugins/", "roles/", "playbooks/", "docs/")
-DEVELOPER_CONTENT = ("tests/", "molecule/", "scripts/", ".ci/", "requirements/", "Makefile", "noxfile.py", ".venv/",
-                     ".work/")
+USER_CONTENT = (
+    "MANIFEST.json",
+    "FILES.json",
+    "README.md",
+    "meta/runtime.yml",
+    "plugins/",
+    "roles/",
+    "playbooks/",
+    "docs/",
+)
+DEVELOPER_CONTENT = (
+    "tests/",
+    "molecule/",
+    "scripts/",
+    ".ci/",
+    "requirements/",
+    "Makefile",
+    "noxfile.py",
+    ".venv/",
+    ".work/",
+)
 
 
 def run(args, env=None, cwd=REPO_ROOT, timeout=300):
@@ -33,7 +51,18 @@ def built_tarball(tmp_path_factory):
 @pytest.fixture(scope="module")
 def installed_path(built_tarball, tmp_path_factory):
     dest = tmp_path_factory.mktemp("installed")
-    result = run([str(VENV_BIN / "ansible-galaxy"), "collection", "install", str(built_tarball), "--no-deps", "--force", "-p", str(dest)])
+    result = run(
+        [
+            str(VENV_BIN / "ansible-galaxy"),
+            "collection",
+            "install",
+            str(built_tarball),
+            "--no-deps",
+            "--force",
+            "-p",
+            str(dest),
+        ]
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return dest
 
@@ -74,7 +103,9 @@ def test_installed_collection_lists_every_module(installed_path):
     result = run([str(VENV_BIN / "ansible-doc"), "-l", "local_llm.ollama", "--json"], env=env)
     assert result.returncode == 0, result.stderr
     listed = set(json.loads(result.stdout))
-    shipped = {"local_llm.ollama." + p.stem for p in (REPO_ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__"}
+    shipped = {
+        "local_llm.ollama." + p.stem for p in (REPO_ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__"
+    }
     assert listed == shipped
 
 
@@ -83,7 +114,11 @@ def test_installed_collection_lists_every_role(installed_path):
     result = run([str(VENV_BIN / "ansible-doc"), "-t", "role", "-l", "local_llm.ollama", "--json"], env=env)
     assert result.returncode == 0, result.stderr
     listed = set(json.loads(result.stdout))
-    shipped = {"local_llm.ollama." + p.name for p in (REPO_ROOT / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists()}
+    shipped = {
+        "local_llm.ollama." + p.name
+        for p in (REPO_ROOT / "roles").iterdir()
+        if (p / "meta" / "argument_specs.yml").exists()
+    }
     assert shipped and listed == shipped
 
 
@@ -99,8 +134,10 @@ def test_runtime_requires_ansible_2_17():
 
 
 def site_check(collection_env, *extra, playbook="playbooks/wsl2.yml"):
-    return run([str(VENV_BIN / "ansible-playbook"), "-i", "inventories/localhost", playbook, "--check", *extra],
-               env=collection_env)
+    return run(
+        [str(VENV_BIN / "ansible-playbook"), "-i", "inventories/localhost", playbook, "--check", *extra],
+        env=collection_env,
+    )
 
 
 def test_host_preparation_check_mode_summarises_this_host(collection_env):
@@ -182,10 +219,16 @@ PLAYBOOKS = sorted(p.stem for p in (REPO_ROOT / "playbooks").glob("*.yml"))
 
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
 def test_installed_playbook_runs_by_its_collection_name(installed_path, playbook):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.pathsep.join(
-        [str(installed_path)] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]))
-    result = run([str(VENV_BIN / "ansible-playbook"), "-i", "localhost,", "--syntax-check",
-                  "local_llm.ollama." + playbook], env=env)
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=os.pathsep.join(
+            [str(installed_path)] + [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]
+        ),
+    )
+    result = run(
+        [str(VENV_BIN / "ansible-playbook"), "-i", "localhost,", "--syntax-check", "local_llm.ollama." + playbook],
+        env=env,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "playbook: " in result.stdout
 

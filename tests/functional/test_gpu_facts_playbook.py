@@ -4,6 +4,7 @@
 """gpu_facts through real ansible-playbook on this GPU-less machine (the real pynvml fails to find NVML)."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import glob
@@ -11,12 +12,12 @@ import os
 import shutil
 
 import pytest
-
 from collection_env import run_playbook, task_results
 
 pytestmark = pytest.mark.skipif(
-    bool(shutil.which('nvidia-smi') or glob.glob('/dev/nvidia[0-9]*') or os.path.exists('/usr/lib/wsl/lib')),
-    reason='this host has an NVIDIA GPU; tests/gpu/check_gpu_facts.sh covers that case')
+    bool(shutil.which("nvidia-smi") or glob.glob("/dev/nvidia[0-9]*") or os.path.exists("/usr/lib/wsl/lib")),
+    reason="this host has an NVIDIA GPU; tests/gpu/check_gpu_facts.sh covers that case",
+)
 
 PLAYBOOK = """
 - name: GPU facts on a host without a GPU
@@ -44,19 +45,19 @@ PLAYBOOK = """
 """
 
 
-@pytest.mark.parametrize('extra_args', [(), ('--check',)], ids=['normal', 'check'])
+@pytest.mark.parametrize("extra_args", [(), ("--check",)], ids=["normal", "check"])
 def test_no_gpu(tmp_path, extra_args):
     rc, output = run_playbook(tmp_path, PLAYBOOK, extra_args)
     results = task_results(output)
     assert rc == 0, results
-    gathered = results['Gather']
-    assert gathered['changed'] is False
-    gpu = gathered['ansible_facts']['gpu']
-    assert (gpu['available'], gpu['source'], gpu['count']) == (False, 'none', 0)
-    assert any(error.startswith('nvml: ') for error in gpu['probe_errors'])
-    assert any(error.startswith('nvidia-smi: not found') for error in gpu['probe_errors'])
-    assert results['Check'].get('failed') is not True
-    required = results['Require a GPU']
-    assert required['failed'] is True
-    assert required['msg'].startswith('GPU requirements not met: no NVIDIA GPU found, but one is required')
-    assert output['stats']['localhost']['changed'] == 0
+    gathered = results["Gather"]
+    assert gathered["changed"] is False
+    gpu = gathered["ansible_facts"]["gpu"]
+    assert (gpu["available"], gpu["source"], gpu["count"]) == (False, "none", 0)
+    assert any(error.startswith("nvml: ") for error in gpu["probe_errors"])
+    assert any(error.startswith("nvidia-smi: not found") for error in gpu["probe_errors"])
+    assert results["Check"].get("failed") is not True
+    required = results["Require a GPU"]
+    assert required["failed"] is True
+    assert required["msg"].startswith("GPU requirements not met: no NVIDIA GPU found, but one is required")
+    assert output["stats"]["localhost"]["changed"] == 0

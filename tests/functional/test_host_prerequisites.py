@@ -29,15 +29,26 @@ def bin_dir(tmp_path):
 
 
 def python_without_ensurepip(bin_dir):
-    shim(bin_dir, "python3", 'case "$*" in *"import ensurepip"*) echo "No module named ensurepip" >&2; exit 1;; esac\n'
-         'exec %s "$@"\n' % REAL_PYTHON)
+    shim(
+        bin_dir,
+        "python3",
+        'case "$*" in *"import ensurepip"*) echo "No module named ensurepip" >&2; exit 1;; esac\n'
+        'exec %s "$@"\n' % REAL_PYTHON,
+    )
 
 
 def check(tmp_path, bin_dir, **env):
     environment = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), LLO_WORK_DIR=str(tmp_path / "work"))
     environment.update(env)
-    return subprocess.run(["bash", "-c", 'source scripts/lib.sh && ensure_host_prerequisites && echo PREREQUISITES OK'],
-                          cwd=REPO, env=environment, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        ["bash", "-c", "source scripts/lib.sh && ensure_host_prerequisites && echo PREREQUISITES OK"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def calls(tmp_path):
@@ -46,7 +57,7 @@ def calls(tmp_path):
 
 
 def test_a_complete_python_passes_without_installing_anything(tmp_path, bin_dir):
-    shim(bin_dir, "python3", "exec %s \"$@\"\n" % REAL_PYTHON)
+    shim(bin_dir, "python3", 'exec %s "$@"\n' % REAL_PYTHON)
     run = check(tmp_path, bin_dir)
     assert run.returncode == 0 and "PREREQUISITES OK" in run.stdout, run.stderr
     assert calls(tmp_path) == []
@@ -54,8 +65,8 @@ def test_a_complete_python_passes_without_installing_anything(tmp_path, bin_dir)
 
 def test_without_sudo_it_names_the_package_and_the_command(tmp_path, bin_dir):
     python_without_ensurepip(bin_dir)
-    shim(bin_dir, "id", 'echo 1000\n')
-    shim(bin_dir, "sudo", 'exit 1\n')  # sudo -n fails: a password would be needed
+    shim(bin_dir, "id", "echo 1000\n")
+    shim(bin_dir, "sudo", "exit 1\n")  # sudo -n fails: a password would be needed
     run = check(tmp_path, bin_dir)
     assert run.returncode != 0
     assert "make provision needs python3-venv" in run.stderr
@@ -74,7 +85,7 @@ def test_with_llo_no_sudo_root_is_only_told(tmp_path, bin_dir):
 
 def test_root_installs_it(tmp_path, bin_dir):
     python_without_ensurepip(bin_dir)
-    shim(bin_dir, "id", 'echo 0\n')
+    shim(bin_dir, "id", "echo 0\n")
     run = check(tmp_path, bin_dir)
     assert run.returncode == 0, run.stderr
     assert "installing python3-venv" in run.stderr
@@ -83,15 +94,20 @@ def test_root_installs_it(tmp_path, bin_dir):
 
 def test_a_passwordless_sudo_installs_it(tmp_path, bin_dir):
     python_without_ensurepip(bin_dir)
-    shim(bin_dir, "id", 'echo 1000\n')
-    shim(bin_dir, "sudo", 'echo "sudo $*" >> %s\n[ "$1" = -n ] && shift\n[ "$1" = true ] && exit 0\nexec "$@"\n'
-         % (tmp_path / "calls.log"))
+    shim(bin_dir, "id", "echo 1000\n")
+    shim(
+        bin_dir,
+        "sudo",
+        'echo "sudo $*" >> %s\n[ "$1" = -n ] && shift\n[ "$1" = true ] && exit 0\nexec "$@"\n'
+        % (tmp_path / "calls.log"),
+    )
     run = check(tmp_path, bin_dir)
     assert run.returncode == 0, run.stderr
     assert "with sudo" in run.stderr
     assert calls(tmp_path) == [
         "sudo -n true",
-        "sudo -n apt-get update -qq", "apt-get update -qq",
+        "sudo -n apt-get update -qq",
+        "apt-get update -qq",
         "sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv",
         "apt-get install -y --no-install-recommends python3-venv",
     ]

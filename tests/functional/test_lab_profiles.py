@@ -7,6 +7,7 @@ ansible-playbook over an inventory of local hosts, one per class boundary; the t
 (The molecule scenario lab converges three of the classes on real machines; this covers all five.)"""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -15,7 +16,6 @@ import re
 
 import pytest
 import yaml
-
 from module_runner import COLLECTION_DIR, run_playbook
 
 # host: (total MiB of its largest GPU, the class it must land in)
@@ -65,8 +65,9 @@ def settings(tmp_path_factory):
     (work / "playbook.yml").write_text(PLAYBOOK)
     out = work / "out"
     out.mkdir()
-    rc, output = run_playbook(str(work / "playbook.yml"), extra_vars={"out_dir": str(out)},
-                              inventory=str(inventory / "hosts.yml"))
+    rc, output = run_playbook(
+        str(work / "playbook.yml"), extra_vars={"out_dir": str(out)}, inventory=str(inventory / "hosts.yml")
+    )
     assert rc == 0, output
     return {name: json.loads((out / (name + ".json")).read_text()) for name in HOSTS}
 

@@ -5,6 +5,7 @@
 default and by sha256 with model_seed_verify_existing, and a damaged one is replaced and reported."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
@@ -12,10 +13,9 @@ import json
 import os
 
 import pytest
-
 from collection_env import run_playbook, task_results
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='model_seed sets the owner of the files it copies')
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="model_seed sets the owner of the files it copies")
 
 PLAYBOOK = """
 - name: Seed
@@ -41,35 +41,35 @@ PLAYBOOK = """
 
 def write_blob(directory, data):
     digest = hashlib.sha256(data).hexdigest()
-    with open(os.path.join(directory, 'sha256-' + digest), 'wb') as handle:
+    with open(os.path.join(directory, "sha256-" + digest), "wb") as handle:
         handle.write(data)
-    return {'mediaType': 'application/vnd.ollama.image.model', 'digest': 'sha256:' + digest, 'size': len(data)}
+    return {"mediaType": "application/vnd.ollama.image.model", "digest": "sha256:" + digest, "size": len(data)}
 
 
 @pytest.fixture
 def store(tmp_path):
-    root = tmp_path / 'store'
-    blobs = root / 'blobs'
+    root = tmp_path / "store"
+    blobs = root / "blobs"
     blobs.mkdir(parents=True)
     config = write_blob(str(blobs), b'{"model_format":"gguf"}')
-    layer = write_blob(str(blobs), b'GGUF' + bytes(range(256)) * 64)
-    manifest = root / 'manifests' / 'registry.ollama.ai' / 'library' / 'tiny' / '1b'
+    layer = write_blob(str(blobs), b"GGUF" + bytes(range(256)) * 64)
+    manifest = root / "manifests" / "registry.ollama.ai" / "library" / "tiny" / "1b"
     manifest.parent.mkdir(parents=True)
-    manifest.write_text(json.dumps({'schemaVersion': 2, 'config': config, 'layers': [layer]}))
-    return root, 'sha256-' + layer['digest'].split(':')[1]
+    manifest.write_text(json.dumps({"schemaVersion": 2, "config": config, "layers": [layer]}))
+    return root, "sha256-" + layer["digest"].split(":")[1]
 
 
 def seed(tmp_path, root, verify_existing):
-    text = PLAYBOOK % {'store': root, 'models': tmp_path / 'models', 'verify_existing': verify_existing}
+    text = PLAYBOOK % {"store": root, "models": tmp_path / "models", "verify_existing": verify_existing}
     rc, output = run_playbook(tmp_path, text)
     results = task_results(output)
     assert rc == 0, results
-    return results['Report']['model_seed_report'], results
+    return results["Report"]["model_seed_report"], results
 
 
 def result_of(results, name):
     """The result of the role task called name (the callback prefixes role tasks with the role's name)."""
-    return [result for task, result in results.items() if task.split(' : ')[-1] == name][0]
+    return [result for task, result in results.items() if task.split(" : ")[-1] == name][0]
 
 
 def flip_a_byte(path):
@@ -79,38 +79,38 @@ def flip_a_byte(path):
 
 
 def sha256_of(path):
-    return 'sha256-' + hashlib.sha256(path.read_bytes()).hexdigest()
+    return "sha256-" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_flipped_byte_is_found_by_digest_and_replaced(tmp_path, store):
     root, layer = store
-    report, dummy = seed(tmp_path, root, 'false')
-    assert len(report['received']) == 2
-    copied = tmp_path / 'models' / 'blobs' / layer
+    report, dummy = seed(tmp_path, root, "false")
+    assert len(report["received"]) == 2
+    copied = tmp_path / "models" / "blobs" / layer
     assert sha256_of(copied) == layer
 
     flip_a_byte(copied)
-    report, dummy = seed(tmp_path, root, 'false')
+    report, dummy = seed(tmp_path, root, "false")
     # By size only (the default): the damage goes unnoticed, as documented.
-    assert report['replaced'] == [] and sha256_of(copied) != layer
+    assert report["replaced"] == [] and sha256_of(copied) != layer
 
-    report, results = seed(tmp_path, root, 'true')
-    assert report['replaced'] == [layer]
-    assert report['received'] == [layer]
+    report, results = seed(tmp_path, root, "true")
+    assert report["replaced"] == [layer]
+    assert report["received"] == [layer]
     assert sha256_of(copied) == layer
-    message = result_of(results, 'Say which damaged blobs are replaced')['msg']
-    assert '1 damaged blob(s) replaced' in message and layer in message and 'had sha256 ' in message
+    message = result_of(results, "Say which damaged blobs are replaced")["msg"]
+    assert "1 damaged blob(s) replaced" in message and layer in message and "had sha256 " in message
 
-    report, dummy = seed(tmp_path, root, 'true')
-    assert report['replaced'] == [] and report['received'] == []
+    report, dummy = seed(tmp_path, root, "true")
+    assert report["replaced"] == [] and report["received"] == []
 
 
 def test_a_truncated_blob_is_replaced_by_size(tmp_path, store):
     root, layer = store
-    seed(tmp_path, root, 'false')
-    copied = tmp_path / 'models' / 'blobs' / layer
+    seed(tmp_path, root, "false")
+    copied = tmp_path / "models" / "blobs" / layer
     copied.write_bytes(copied.read_bytes()[:1000])
-    report, results = seed(tmp_path, root, 'false')
-    assert report['replaced'] == [layer]
+    report, results = seed(tmp_path, root, "false")
+    assert report["replaced"] == [layer]
     assert sha256_of(copied) == layer
-    assert 'had size 1000 instead of' in result_of(results, 'Say which damaged blobs are replaced')['msg']
+    assert "had size 1000 instead of" in result_of(results, "Say which damaged blobs are replaced")["msg"]

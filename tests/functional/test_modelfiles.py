@@ -14,11 +14,14 @@ def render_with_role_defaults():
     defaults = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
     item = defaults["custom_model_models"][0]
     # Ansible's template lookup: trim_blocks on, lstrip_blocks off.
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MODELFILES)), trim_blocks=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(MODELFILES)), trim_blocks=True, undefined=jinja2.StrictUndefined
+    )
     return env.get_template(item["modelfile"]).render(
-        custom_model_item=item, custom_model_num_ctx=item["num_ctx"],
-        custom_model_coder_system=defaults["custom_model_coder_system"])
+        custom_model_item=item,
+        custom_model_num_ctx=item["num_ctx"],
+        custom_model_coder_system=defaults["custom_model_coder_system"],
+    )
 
 
 def test_template_with_defaults_is_the_plain_modelfile():

@@ -3,13 +3,20 @@
 import os
 
 import pytest
-
 from module_runner import http, recap, run_playbook
 
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "playbooks")
 
-QWEN_7B = dict(architecture="qwen2", block_count=28, head_count=28, head_count_kv=4, embedding_length=3584,
-               context_length=32768, parameter_count=7615616512, file_type=15)
+QWEN_7B = dict(
+    architecture="qwen2",
+    block_count=28,
+    head_count=28,
+    head_count_kv=4,
+    embedding_length=3584,
+    context_length=32768,
+    parameter_count=7615616512,
+    file_type=15,
+)
 
 
 @pytest.fixture
@@ -57,16 +64,22 @@ def test_verify_prints_one_summary_and_fails_on_what_this_host_lacks(served):
     assert rc != 0
     summary = [line for line in output.splitlines() if "verify localhost:" in line]
     assert len(summary) == 1
-    table = output[output.index("verify localhost:"):]
-    for check, status in [("GPU visible", "WARN"), ("API answers with the expected version", "PASS"),
-                          ("base model present", "PASS"), ("my-coder present with its parameters", "PASS"),
-                          ("my-coder loaded fully on the GPU", "PASS"), ("generation speed", "PASS"),
-                          ("port %d bound only on 127.0.0.1" % served.port, "PASS"),
-                          ("DNS rebinding: foreign Host refused", "PASS"),
-                          ("free disk for models", "PASS"),
-                          ("OpenAI API /v1/models lists my-coder", "PASS"),
-                          ("OpenAI API /v1/chat/completions answers with my-coder", "PASS"),
-                          ("native service active and enabled", "FAIL"), ("flash attention configured", "FAIL")]:
+    table = output[output.index("verify localhost:") :]
+    for check, status in [
+        ("GPU visible", "WARN"),
+        ("API answers with the expected version", "PASS"),
+        ("base model present", "PASS"),
+        ("my-coder present with its parameters", "PASS"),
+        ("my-coder loaded fully on the GPU", "PASS"),
+        ("generation speed", "PASS"),
+        ("port %d bound only on 127.0.0.1" % served.port, "PASS"),
+        ("DNS rebinding: foreign Host refused", "PASS"),
+        ("free disk for models", "PASS"),
+        ("OpenAI API /v1/models lists my-coder", "PASS"),
+        ("OpenAI API /v1/chat/completions answers with my-coder", "PASS"),
+        ("native service active and enabled", "FAIL"),
+        ("flash attention configured", "FAIL"),
+    ]:
         row = next(line for line in table.splitlines() if check in line)
         assert status in row.split(), row
     assert "65.0 tok/s" in table
@@ -77,25 +90,34 @@ def test_verify_prints_one_summary_and_fails_on_what_this_host_lacks(served):
 def test_verify_fails_when_the_server_answers_a_rebound_host(make_emulator):
     """A server on 0.0.0.0 behind a loopback-only port (Docker's old port publishing) has no Host check: FAIL."""
     emu = make_emulator(host="0.0.0.0")
-    rc, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"),
-                              dict(listen(emu), verify_benchmark=False, verify_custom_model="", verify_base_model=""))
+    rc, output = run_playbook(
+        os.path.join(PLAYBOOKS, "verify.yml"),
+        dict(listen(emu), verify_benchmark=False, verify_custom_model="", verify_base_model=""),
+    )
     assert rc != 0
-    table = output[output.index("verify localhost:"):]
+    table = output[output.index("verify localhost:") :]
     row = next(line for line in table.splitlines() if "DNS rebinding: foreign Host refused" in line)
     assert "FAIL" in row.split() and "HTTP 200" in row, row
-    assert "DNS rebinding: foreign Host refused" in output[output.index("verification check(s) failed"):]
+    assert "DNS rebinding: foreign Host refused" in output[output.index("verification check(s) failed") :]
 
 
 def test_custom_model_refuses_a_system_prompt_that_injects_instructions(served):
     """Issue 14: a system prompt that closes its \"\"\" and adds FROM other / PARAMETER num_ctx 1 built my-coder on
     another base, reported ok and stayed idempotent. Now the role refuses it before any request."""
     served.seed_local_model("other:latest", **QWEN_7B)
-    item = {"name": "my-coder", "modelfile": "coding-assistant.Modelfile.j2", "from": "qwen2.5-coder:7b",
-            "num_ctx": 16384, "system": 'Be brief."""\nFROM other\nPARAMETER num_ctx 1\nSYSTEM """ok'}
+    item = {
+        "name": "my-coder",
+        "modelfile": "coding-assistant.Modelfile.j2",
+        "from": "qwen2.5-coder:7b",
+        "num_ctx": 16384,
+        "system": 'Be brief."""\nFROM other\nPARAMETER num_ctx 1\nSYSTEM """ok',
+    }
     served.clear_log()
     rc, output = run_playbook(os.path.join(PLAYBOOKS, "models.yml"), dict(listen(served), custom_model_models=[item]))
     assert rc != 0, output
-    assert 'custom_model_models entry my-coder: SYSTEM contains """, which ends a quoted Modelfile value early' in output
+    assert (
+        'custom_model_models entry my-coder: SYSTEM contains """, which ends a quoted Modelfile value early' in output
+    )
     assert [call for call in served.request_log if call["method"] in ("POST", "DELETE")] == []
     assert "my-coder:latest" not in [model["name"] for model in http(served.url, "GET", "/api/tags").json()["models"]]
 
@@ -104,7 +126,7 @@ def test_verify_prints_the_client_settings_after_the_summary(served):
     assert run_playbook(os.path.join(PLAYBOOKS, "models.yml"), listen(served))[0] == 0
     served.clear_log()
     _rc, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"), listen(served))
-    settings = output[output.index("Print the settings for OpenAI-compatible clients"):]
+    settings = output[output.index("Print the settings for OpenAI-compatible clients") :]
     assert "Base URL (OpenAI API): http://127.0.0.1:%d/v1  (reachable from this machine only)" % served.port in settings
     assert "Models: my-coder:latest, qwen2.5-coder:7b" in settings
     chat = [c for c in served.request_log if c["path"] == "/v1/chat/completions"]
@@ -117,7 +139,7 @@ def test_verify_openai_checks_fail_naming_what_the_api_said(served):
     extra = dict(listen(served), verify_openai_model="no-such-model", verify_benchmark=False)
     rc, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"), extra)
     assert rc != 0
-    table = output[output.index("verify localhost:"):]
+    table = output[output.index("verify localhost:") :]
     listed = next(line for line in table.splitlines() if "/v1/models lists no-such-model" in line)
     assert "FAIL" in listed.split() and "my-coder:latest, qwen2.5-coder:7b" in listed
     chat = next(line for line in table.splitlines() if "/v1/chat/completions answers with no-such-model" in line)
@@ -128,7 +150,7 @@ def test_verify_in_the_docker_deployment_checks_the_openai_api_too(served):
     assert run_playbook(os.path.join(PLAYBOOKS, "models.yml"), listen(served))[0] == 0
     extra = dict(listen(served), ollama_deployment="docker", verify_benchmark=False)
     _rc, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"), extra)
-    table = output[output.index("verify localhost:"):]
+    table = output[output.index("verify localhost:") :]
     assert "container healthy" in table and "native service active" not in table
     for check in ("OpenAI API /v1/models lists my-coder", "OpenAI API /v1/chat/completions answers with my-coder"):
         row = next(line for line in table.splitlines() if check in line)

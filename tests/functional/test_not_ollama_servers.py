@@ -6,7 +6,6 @@ import http.server
 import threading
 
 import pytest
-
 from module_runner import run_module
 
 ANSWERS = {

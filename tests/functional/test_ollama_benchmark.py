@@ -9,7 +9,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
 from module_runner import assert_clean_failure, run_module  # noqa: E402  pylint: disable=wrong-import-position
 
-RATE = 800.0          # tokens/s the emulator generates at
+RATE = 800.0  # tokens/s the emulator generates at
 PROMPT_RATE = 4000.0  # prompt tokens/s
 FAST_ARGS = {"num_predict": 32}
 
@@ -61,16 +61,25 @@ def test_every_request_used_a_different_prompt_and_the_fixed_options(coder):
     assert len(prompts) == 5 and len(set(prompts)) == 5
     for entry in requests:
         assert entry["body"]["stream"] is True
-        assert entry["body"]["options"] == {"temperature": 0, "seed": 42, "top_k": 1, "num_predict": 32,
-                                            "num_ctx": 4096}
+        assert entry["body"]["options"] == {
+            "temperature": 0,
+            "seed": 42,
+            "top_k": 1,
+            "num_predict": 32,
+            "num_ctx": 4096,
+        }
 
 
 def test_short_prompt_list_is_cycled_with_a_distinct_prefix(coder):
     run = benchmark(coder, model="coder:7b", prompts=["Write fizzbuzz.", "Write quicksort."], runs=3)
     assert run.returncode == 0, run.result
     prompts = [prompt_of(entry) for entry in generation_requests(coder)]
-    assert prompts == ["Write fizzbuzz.", "Write quicksort.", "Request 3. Write fizzbuzz.",
-                       "Request 4. Write quicksort."]
+    assert prompts == [
+        "Write fizzbuzz.",
+        "Write quicksort.",
+        "Request 3. Write fizzbuzz.",
+        "Request 4. Write quicksort.",
+    ]
 
 
 def test_generate_api(coder):
@@ -87,8 +96,14 @@ def test_gpu_share_and_roofline(coder):
     assert run.returncode == 0, run.result
     size = run["model_details"]["size"]
     run_size = run["gpu"]["size"]
-    assert run["gpu"] == {"loaded": True, "size": run_size, "size_vram": run_size, "gpu_percent": 100.0,
-                          "processor": "100% GPU", "context_length": 4096}
+    assert run["gpu"] == {
+        "loaded": True,
+        "size": run_size,
+        "size_vram": run_size,
+        "gpu_percent": 100.0,
+        "processor": "100% GPU",
+        "context_length": 4096,
+    }
     ceiling = 0.001 * 1e9 / size
     assert run["roofline"]["weight_bytes"] == size
     assert run["roofline"]["ceiling_tokens_per_second"] == pytest.approx(ceiling, abs=0.01)
@@ -106,8 +121,13 @@ def test_without_bandwidth_the_roofline_is_null(coder):
 
 def test_min_rate_threshold_fails_with_median_threshold_and_gpu_share(coder):
     run = benchmark(coder, model="coder:7b", min_tokens_per_second=1000.0)
-    assert_clean_failure(run, "coder:7b: median generation rate ", " is below min_tokens_per_second 1000",
-                         "over 3 runs", "GPU share 100% on the GPU (100% GPU)")
+    assert_clean_failure(
+        run,
+        "coder:7b: median generation rate ",
+        " is below min_tokens_per_second 1000",
+        "over 3 runs",
+        "GPU share 100% on the GPU (100% GPU)",
+    )
     assert run["summary"]["tokens_per_second"]["median"] == pytest.approx(RATE, rel=0.01)
     assert "median generation rate %s tok/s" % run["summary"]["tokens_per_second"]["median"] in run["msg"]
     assert len(run["runs"]) == 3 and run["thresholds"]["problems"]
@@ -122,8 +142,12 @@ def test_partial_gpu_offload_fails_when_full_offload_is_required(make_emulator):
     emu = make_emulator(tokens_per_second=RATE, prompt_tokens_per_second=PROMPT_RATE, gpu_fraction=0.65)
     emu.seed_local_model("coder:7b")
     run = benchmark(emu, model="coder:7b", require_full_gpu_offload=True, runs=1)
-    assert_clean_failure(run, "not fully on the GPU (35%/65% CPU/GPU as ollama ps shows it)",
-                         "require_full_gpu_offload", "GPU share 65% on the GPU")
+    assert_clean_failure(
+        run,
+        "not fully on the GPU (35%/65% CPU/GPU as ollama ps shows it)",
+        "require_full_gpu_offload",
+        "GPU share 65% on the GPU",
+    )
     assert run["gpu"]["gpu_percent"] == 65.0
     relaxed = benchmark(emu, model="coder:7b", runs=1)
     assert relaxed.returncode == 0 and relaxed["gpu"]["processor"] == "35%/65% CPU/GPU"
@@ -131,19 +155,26 @@ def test_partial_gpu_offload_fails_when_full_offload_is_required(make_emulator):
 
 def test_missing_model_fails_clearly_without_generating(emulator):
     run = benchmark(emulator, model="qwen2.5-coder:7b")
-    assert_clean_failure(run, "model 'qwen2.5-coder:7b' is not on the Ollama server at %s" % emulator.url,
-                         "pull it first", "ollama_model")
+    assert_clean_failure(
+        run,
+        "model 'qwen2.5-coder:7b' is not on the Ollama server at %s" % emulator.url,
+        "pull it first",
+        "ollama_model",
+    )
     assert not generation_requests(emulator)
 
 
-@pytest.mark.parametrize("args, fragment", [
-    ({"runs": 0}, "runs must be at least 1"),
-    ({"num_predict": 4}, "num_predict must be at least 16"),
-    ({"options": {"num_ctx": 2048}}, "options must not contain num_ctx"),
-    ({"prompts": []}, "prompts must be a non-empty list"),
-    ({"api": "embed"}, "value of api must be one of: chat, generate"),
-    ({"model": "bad name!"}, "model: model name 'bad name!' has an invalid model part"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ({"runs": 0}, "runs must be at least 1"),
+        ({"num_predict": 4}, "num_predict must be at least 16"),
+        ({"options": {"num_ctx": 2048}}, "options must not contain num_ctx"),
+        ({"prompts": []}, "prompts must be a non-empty list"),
+        ({"api": "embed"}, "value of api must be one of: chat, generate"),
+        ({"model": "bad name!"}, "model: model name 'bad name!' has an invalid model part"),
+    ],
+)
 def test_bad_options_fail_before_any_request(coder, args, fragment):
     run = benchmark(coder, **dict({"model": "coder:7b"}, **args))
     assert_clean_failure(run, fragment)

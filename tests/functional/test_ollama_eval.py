@@ -30,7 +30,7 @@ It raises ValueError when the bounds are swapped.
 CLAMP_WRONG = "```python\ndef clamp(value, low, high):\n    return value\n```\n"
 NO_CODE = "I am sorry, but I cannot help with that request. Clamping is a mathematical operation."
 INFINITE_LOOP = "```python\ndef clamp(value, low, high):\n    while True:\n        pass\n```\n"
-FORK_BOMB = '''```python
+FORK_BOMB = """```python
 import os
 
 def clamp(value, low, high):
@@ -46,22 +46,22 @@ def clamp(value, low, high):
     while True:
         pass
 ```
-'''
-MEMORY_HOG = '''```python
+"""
+MEMORY_HOG = """```python
 def clamp(value, low, high):
     hog = []
     while True:
         hog.append(bytearray(50 * 1024 * 1024))
 ```
-'''
-NETWORK_CALL = '''```python
+"""
+NETWORK_CALL = """```python
 import socket, urllib.request
 
 def clamp(value, low, high):
     urllib.request.urlopen("%s/api/version", timeout=3).read()
     return max(low, min(value, high))
 ```
-'''
+"""
 UNICODE_PALINDROME = '''Voilà — une solution « propre » 🐍:
 
 ```python
@@ -79,7 +79,7 @@ def long_answer():
     """Over 200 000 characters: a long explanation (long lines, few tokens to keep the stream short), a
     commented-out table, then the solution, then more text."""
     line = "# " + "=" * 400 + "\n"
-    prose = ("Explanation-of-the-approach-in-far-too-much-detail,-as-small-models-sometimes-write-it. " * 20 + "\n\n")
+    prose = "Explanation-of-the-approach-in-far-too-much-detail,-as-small-models-sometimes-write-it. " * 20 + "\n\n"
     return prose * 60 + "```text\n" + line * 200 + "```\n\n" + CLAMP_RIGHT + "\n\n" + prose * 40
 
 
@@ -123,6 +123,7 @@ def sandbox_user_processes():
 
 def leftover_folders():
     import tempfile  # pylint: disable=import-outside-toplevel
+
     return sorted(name for name in os.listdir(tempfile.gettempdir()) if name.startswith("ollama-eval-"))
 
 
@@ -250,8 +251,12 @@ def test_the_bundled_set_and_num_tasks(coder):
 
 
 def test_go_tasks_are_skipped_without_a_go_toolchain(coder):
-    run = evaluate(coder, {"*": "```go\nfunc Reverse(s string) string { return s }\n```"},
-                   task_ids=["go-reverse", "py-clamp"], go_binary="/nonexistent/go")
+    run = evaluate(
+        coder,
+        {"*": "```go\nfunc Reverse(s string) string { return s }\n```"},
+        task_ids=["go-reverse", "py-clamp"],
+        go_binary="/nonexistent/go",
+    )
     assert run.returncode == 0, run.result
     outcomes = [(task["id"], task["outcome"]) for task in run["tasks"]]
     assert outcomes == [("py-clamp", "no_code"), ("go-reverse", "skipped")]
@@ -260,7 +265,7 @@ def test_go_tasks_are_skipped_without_a_go_toolchain(coder):
     assert len(chat_requests(coder)) == 1, "a skipped task sends no prompt"
 
 
-GO_REVERSE = '''```go
+GO_REVERSE = """```go
 package main
 
 func Reverse(s string) string {
@@ -270,14 +275,16 @@ func Reverse(s string) string {
 \t}
 \treturn string(r)
 }
-```'''
+```"""
 
 
 @pytest.mark.skipif(shutil.which("go") is None, reason="needs a Go toolchain (go) on this machine")
 def test_go_tasks_run_where_go_exists(coder):
-    answers = [{"match": "func Reverse(", "answer": GO_REVERSE},
-               {"match": "func IsPrime(", "answer": "```go\nfunc IsPrime(n int) bool { return n == 2 }\n```"},
-               {"match": "func WordCount(", "answer": "```go\nfunc WordCount(s string) map[string]int {\n"}]
+    answers = [
+        {"match": "func Reverse(", "answer": GO_REVERSE},
+        {"match": "func IsPrime(", "answer": "```go\nfunc IsPrime(n int) bool { return n == 2 }\n```"},
+        {"match": "func WordCount(", "answer": "```go\nfunc WordCount(s string) map[string]int {\n"},
+    ]
     run = evaluate(coder, answers, task_ids=["go-reverse", "go-is-prime", "go-word-count"], go_build_timeout=300)
     assert run.returncode == 0, run.result
     outcomes = [(task["id"], task["outcome"]) for task in run["tasks"]]
@@ -287,22 +294,44 @@ def test_go_tasks_run_where_go_exists(coder):
 
 def test_own_task_file(coder, tmp_path):
     task_file = tmp_path / "tasks.json"
-    task_file.write_text(json.dumps({"tasks": [{
-        "id": "own-double", "entry_point": "double",
-        "prompt": 'def double(x):\n    """Return twice x."""\n', "tests": "assert double(4) == 8\n"}]}))
-    run = evaluate(coder, {"def double(": "```python\ndef double(x):\n    return 2 * x\n```"},
-                   task_ids=None, bundled_tasks=False, task_files=[str(task_file)])
+    task_file.write_text(
+        json.dumps(
+            {
+                "tasks": [
+                    {
+                        "id": "own-double",
+                        "entry_point": "double",
+                        "prompt": 'def double(x):\n    """Return twice x."""\n',
+                        "tests": "assert double(4) == 8\n",
+                    }
+                ]
+            }
+        )
+    )
+    run = evaluate(
+        coder,
+        {"def double(": "```python\ndef double(x):\n    return 2 * x\n```"},
+        task_ids=None,
+        bundled_tasks=False,
+        task_files=[str(task_file)],
+    )
     assert run.returncode == 0, run.result
     task = only_task(run)
     assert task["id"] == "own-double" and task["outcome"] == "pass" and task["source"] == str(task_file)
 
 
-@pytest.mark.parametrize("content, fragment", [
-    ("[]", "must hold a non-empty list of tasks"),
-    ('[{"id": "x", "prompt": "def f():", "tests": "assert f()"}]', "lacks entry_point"),
-    ('[{"id": "x", "entry_point": "f", "prompt": "p", "tests": "t", "language": "rust"}]', "language must be one of"),
-    ("{not json", "is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ("[]", "must hold a non-empty list of tasks"),
+        ('[{"id": "x", "prompt": "def f():", "tests": "assert f()"}]', "lacks entry_point"),
+        (
+            '[{"id": "x", "entry_point": "f", "prompt": "p", "tests": "t", "language": "rust"}]',
+            "language must be one of",
+        ),
+        ("{not json", "is not valid JSON"),
+    ],
+)
 def test_bad_task_files_fail_before_anything_is_sent(coder, tmp_path, content, fragment):
     task_file = tmp_path / "tasks.json"
     task_file.write_text(content)
@@ -311,13 +340,16 @@ def test_bad_task_files_fail_before_anything_is_sent(coder, tmp_path, content, f
     assert chat_requests(coder) == []
 
 
-@pytest.mark.parametrize("args, fragment", [
-    ({"num_tasks": 0}, "num_tasks must be at least 1"),
-    ({"min_pass_rate": 120}, "min_pass_rate is a percentage from 0 to 100"),
-    ({"options": {"temperature": 1}}, "options must not contain temperature"),
-    ({"task_ids": ["py-nope"]}, "task_ids: no task py-nope"),
-    ({"sandbox_user": "no-such-user-llo"}, "sandbox_user: there is no user"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ({"num_tasks": 0}, "num_tasks must be at least 1"),
+        ({"min_pass_rate": 120}, "min_pass_rate is a percentage from 0 to 100"),
+        ({"options": {"temperature": 1}}, "options must not contain temperature"),
+        ({"task_ids": ["py-nope"]}, "task_ids: no task py-nope"),
+        ({"sandbox_user": "no-such-user-llo"}, "sandbox_user: there is no user"),
+    ],
+)
 def test_bad_options_fail_clearly(coder, args, fragment):
     if "sandbox_user" in args and os.geteuid() != 0:
         pytest.skip("sandbox_user applies only when the module runs as root")
@@ -331,7 +363,7 @@ def test_a_missing_model_fails_with_a_hint(coder):
     assert_clean_failure(run, "model 'absent:1b' is not on the Ollama server", "pull it first")
 
 
-@pytest.mark.parametrize("option, value", [("task_timeout", 0), ("go_build_timeout", -1), ("task_timeout", 10 ** 9)])
+@pytest.mark.parametrize("option, value", [("task_timeout", 0), ("go_build_timeout", -1), ("task_timeout", 10**9)])
 def test_a_duration_out_of_range_fails_before_any_request(coder, option, value):
     coder.clear_log()
     run = evaluate(coder, {}, **{option: value})

@@ -9,7 +9,13 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
 from module_runner import (  # noqa: E402  pylint: disable=wrong-import-position
-    assert_calls, assert_clean_failure, calls, clear, derived_args, http, model,
+    assert_calls,
+    assert_clean_failure,
+    calls,
+    clear,
+    derived_args,
+    http,
+    model,
 )
 from ollama_emulator import make_gguf  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -37,6 +43,7 @@ def gguf_file(tmp_path):
 
 # ---------------------------------------------------------------- pull
 
+
 def test_pull_then_present_costs_one_tags_request(emulator):
     digest = emulator.seed_registry_model("tinyllama:1.1b")
     first = model(emulator, name="tinyllama:1.1b")
@@ -52,8 +59,14 @@ def test_pull_then_present_costs_one_tags_request(emulator):
 def test_pull_registry_unreachable_fails_with_server_text_and_offline_hint(make_emulator):
     emulator = make_emulator(registry_offline=True)
     run = model(emulator, name="all-minilm")
-    assert_clean_failure(run, "POST %s/api/pull failed" % emulator.url, "HTTP 200",
-                         "dial tcp: lookup registry.ollama.ai", "gguf_path", "OLLAMA_MODELS")
+    assert_clean_failure(
+        run,
+        "POST %s/api/pull failed" % emulator.url,
+        "HTTP 200",
+        "dial tcp: lookup registry.ollama.ai",
+        "gguf_path",
+        "OLLAMA_MODELS",
+    )
     assert run["status"] == 200 and "no such host" in run["server_message"]
 
 
@@ -67,17 +80,19 @@ def test_pull_stream_dropped_mid_way_fails(emulator):
 
 # ---------------------------------------------------------------- create from each source
 
+
 def test_structured_create_then_noop_costs_tags_and_one_show(base):
     first = model(base, **derived_args())
     assert first["changed"] and first["actions"] == ["created"] and first["changes"] == ["new"]
     assert first["details"] == {"family": "gemma3", "parameter_size": "268.10M", "quantization_level": "Q4_K_M"}
-    assert_calls(base, [("GET", "/api/tags"), ("GET", "/api/version"), ("POST", "/api/create"),
-                        ("GET", "/api/tags")])
+    assert_calls(base, [("GET", "/api/tags"), ("GET", "/api/version"), ("POST", "/api/create"), ("GET", "/api/tags")])
     stored = show(base, "tiny-gemma-derived")
     assert stored["system"] == "You are a terse assistant."
     assert sorted(stored["parameters"].splitlines()) == [
-        'num_ctx                        2048', 'stop                           "<end_of_turn>"',
-        'temperature                    0.2']
+        "num_ctx                        2048",
+        'stop                           "<end_of_turn>"',
+        "temperature                    0.2",
+    ]
     assert [m for m in tags(base) if m["name"] == "tiny-gemma-derived:latest"][0]["digest"] == first["digest"]
     clear(base)
     again = model(base, **derived_args())
@@ -93,8 +108,10 @@ def test_create_request_body_is_typed_structured_form(base):
 
 
 def test_modelfile_text_source(base):
-    text = ('# my assistant\nFROM tiny-gemma\nSYSTEM """You are a terse assistant."""\n'
-            'parameter num_ctx 2048\nPARAMETER stop "<end_of_turn>"\nPARAMETER temperature 0.2\n')
+    text = (
+        '# my assistant\nFROM tiny-gemma\nSYSTEM """You are a terse assistant."""\n'
+        'parameter num_ctx 2048\nPARAMETER stop "<end_of_turn>"\nPARAMETER temperature 0.2\n'
+    )
     first = model(base, name="tiny-gemma-derived", modelfile=text)
     assert first["changed"] and first["actions"] == ["created"]
     clear(base)
@@ -110,9 +127,17 @@ def test_modelfile_path_with_relative_gguf_uploads_blob_once(emulator, tmp_path,
     sha = hashlib.sha256(open(gguf_file, "rb").read()).hexdigest()
     first = model(emulator, name="imported", modelfile_path=str(modelfile))
     assert first["actions"] == ["uploaded blob sha256:%s" % sha, "created"]
-    assert_calls(emulator, [("GET", "/api/tags"), ("HEAD", "/api/blobs/sha256:" + sha),
-                            ("POST", "/api/blobs/sha256:" + sha), ("GET", "/api/version"),
-                            ("POST", "/api/create"), ("GET", "/api/tags")])
+    assert_calls(
+        emulator,
+        [
+            ("GET", "/api/tags"),
+            ("HEAD", "/api/blobs/sha256:" + sha),
+            ("POST", "/api/blobs/sha256:" + sha),
+            ("GET", "/api/version"),
+            ("POST", "/api/create"),
+            ("GET", "/api/tags"),
+        ],
+    )
     create = [e for e in emulator.request_log if e["path"] == "/api/create"][0]["body"]
     assert create["files"] == {"tiny.gguf": "sha256:" + sha} and create["parameters"] == {"num_ctx": 1024}
     clear(emulator)
@@ -127,9 +152,14 @@ def test_modelfile_path_with_relative_gguf_uploads_blob_once(emulator, tmp_path,
 
 
 def test_gguf_path_with_options_and_changed_file(emulator, tmp_path, gguf_file):
-    args = {"name": "gg", "gguf_path": gguf_file, "system": "hello", "parameters": {"top_k": 5},
-            "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hey"}],
-            "license": "MIT"}
+    args = {
+        "name": "gg",
+        "gguf_path": gguf_file,
+        "system": "hello",
+        "parameters": {"top_k": 5},
+        "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hey"}],
+        "license": "MIT",
+    }
     assert model(emulator, **args)["changed"]
     stored = show(emulator, "gg")
     assert stored["system"] == "hello" and stored["license"] == "MIT"
@@ -143,8 +173,9 @@ def test_gguf_path_with_options_and_changed_file(emulator, tmp_path, gguf_file):
 
 def test_change_one_parameter_reports_and_applies_exactly_that(base):
     model(base, **derived_args())
-    run = model(base, _diff=True, **derived_args(parameters={"num_ctx": 4096, "stop": ["<end_of_turn>"],
-                                                             "temperature": 0.2}))
+    run = model(
+        base, _diff=True, **derived_args(parameters={"num_ctx": 4096, "stop": ["<end_of_turn>"], "temperature": 0.2})
+    )
     assert run["changed"] and run["changes"] == ["parameters"] and run["actions"] == ["created"]
     before, after = run["diff"]["before"].splitlines(), run["diff"]["after"].splitlines()
     assert [line for line in before if line not in after] == ["PARAMETER num_ctx 2048"]
@@ -171,7 +202,9 @@ def test_inherited_values_cost_one_show_of_the_base(emulator):
     assert not model(emulator, name="child", parameters={"num_ctx": 512}, **{"from": "parent"})["changed"]
     assert_calls(emulator, [("GET", "/api/tags"), ("POST", "/api/show"), ("POST", "/api/show")])
     assert sorted(e["body"]["model"] for e in emulator.request_log if e["path"] == "/api/show") == [
-        "child:latest", "parent:latest"]
+        "child:latest",
+        "parent:latest",
+    ]
 
 
 def test_old_server_gets_the_modelfile_form(make_emulator):
@@ -186,6 +219,7 @@ def test_old_server_gets_the_modelfile_form(make_emulator):
 
 
 # ---------------------------------------------------------------- absent, check mode, diff
+
 
 def test_absent_twice(base):
     model(base, **derived_args())
@@ -226,33 +260,43 @@ def test_check_mode_on_a_differing_model_reads_only(base):
 
 def test_diff_of_a_new_model_is_its_modelfile(base):
     run = model(base, _diff=True, **derived_args())
-    assert run["diff"] == {"before": "", "after": "FROM tiny-gemma:latest\nSYSTEM You are a terse assistant.\n"
-                                                  "PARAMETER num_ctx 2048\nPARAMETER stop <end_of_turn>\n"
-                                                  "PARAMETER temperature 0.2\n"}
+    assert run["diff"] == {
+        "before": "",
+        "after": "FROM tiny-gemma:latest\nSYSTEM You are a terse assistant.\n"
+        "PARAMETER num_ctx 2048\nPARAMETER stop <end_of_turn>\n"
+        "PARAMETER temperature 0.2\n",
+    }
 
 
 # ---------------------------------------------------------------- bad input: fail before any request
 
-@pytest.mark.parametrize("args, fragments", [
-    ({"parameters": {"bogus": 1}}, ["parameters: unknown parameter 'bogus'"]),
-    ({"parameters": {"num_ctx": "lots"}}, ["parameter 'num_ctx': expected an integer"]),
-    ({"parameters": {"mirostat": 2}}, ["removed from Ollama in v0.7.0"]),
-    ({"name": "bad name!"}, ["name: model name 'bad name!'", "[host/][namespace/]model[:tag]"]),
-    ({"from": "also bad!"}, ["from: model name"]),
-    ({"quantize": "q2_nope"}, ["quantize: 'q2_nope'"]),
-])
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        ({"parameters": {"bogus": 1}}, ["parameters: unknown parameter 'bogus'"]),
+        ({"parameters": {"num_ctx": "lots"}}, ["parameter 'num_ctx': expected an integer"]),
+        ({"parameters": {"mirostat": 2}}, ["removed from Ollama in v0.7.0"]),
+        ({"name": "bad name!"}, ["name: model name 'bad name!'", "[host/][namespace/]model[:tag]"]),
+        ({"from": "also bad!"}, ["from: model name"]),
+        ({"quantize": "q2_nope"}, ["quantize: 'q2_nope'"]),
+    ],
+)
 def test_bad_structured_input(base, args, fragments):
     run = model(base, **dict(derived_args(), **args))
     assert_clean_failure(run, *fragments)
     assert base.request_log == []
 
 
-@pytest.mark.parametrize("text, fragments", [
-    ("SYSTEM hi\n", ["modelfile: no FROM line"]),
-    ("FROM tiny-gemma\nPARAMETER temperature hot\n", ["modelfile: line 2: parameter 'temperature'"]),
-    ("FROM tiny-gemma\n\nPARAMETER top_q 1\n", ["line 3: unknown parameter 'top_q'"]),
-    ('FROM tiny-gemma\nSYSTEM """open\n', ["line 2: unterminated"]),
-])
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ("SYSTEM hi\n", ["modelfile: no FROM line"]),
+        ("FROM tiny-gemma\nPARAMETER temperature hot\n", ["modelfile: line 2: parameter 'temperature'"]),
+        ("FROM tiny-gemma\n\nPARAMETER top_q 1\n", ["line 3: unknown parameter 'top_q'"]),
+        ('FROM tiny-gemma\nSYSTEM """open\n', ["line 2: unterminated"]),
+    ],
+)
 def test_bad_modelfile(base, text, fragments):
     run = model(base, name="m", modelfile=text)
     assert_clean_failure(run, *fragments)
@@ -284,8 +328,9 @@ def test_server_down(emulator):
     port = sock.getsockname()[1]
     sock.close()
     run = model(emulator, name="x", host="127.0.0.1:%d" % port)
-    assert_clean_failure(run, "GET http://127.0.0.1:%d/api/tags failed" % port, "connection refused",
-                         "systemctl status ollama")
+    assert_clean_failure(
+        run, "GET http://127.0.0.1:%d/api/tags failed" % port, "connection refused", "systemctl status ollama"
+    )
 
 
 def test_pull_of_unknown_model(emulator):

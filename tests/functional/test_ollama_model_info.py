@@ -7,7 +7,13 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
 from module_runner import (  # noqa: E402  pylint: disable=wrong-import-position
-    assert_calls, assert_clean_failure, clear, derived_args, http, model, run_module,
+    assert_calls,
+    assert_clean_failure,
+    clear,
+    derived_args,
+    http,
+    model,
+    run_module,
 )
 
 
@@ -40,15 +46,37 @@ def test_name_filter_and_missing(derived):
 def test_details_give_typed_parameters_and_architecture(derived):
     run = info(derived, name=["tiny-gemma-derived"], details=True, running=False, check=True)
     entry = run["models"][0]
-    assert entry["show"] == {"parent_model": "tiny-gemma:latest", "system": "You are a terse assistant.",
-                             "template": "{{ .Prompt }}", "capabilities": ["completion"], "license": None,
-                             "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}}
+    assert entry["show"] == {
+        "parent_model": "tiny-gemma:latest",
+        "system": "You are a terse assistant.",
+        "template": "{{ .Prompt }}",
+        "capabilities": ["completion"],
+        "license": None,
+        "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
+    }
     arch = entry["architecture"]
-    assert {key: arch.get(key) for key in ("architecture", "block_count", "head_count", "head_count_kv",
-                                           "key_length", "value_length", "context_length",
-                                           "embedding_length")} == {
-        "architecture": "gemma3", "block_count": 18, "head_count": 4, "head_count_kv": 1, "key_length": 256,
-        "value_length": 256, "context_length": 32768, "embedding_length": 640}
+    assert {
+        key: arch.get(key)
+        for key in (
+            "architecture",
+            "block_count",
+            "head_count",
+            "head_count_kv",
+            "key_length",
+            "value_length",
+            "context_length",
+            "embedding_length",
+        )
+    } == {
+        "architecture": "gemma3",
+        "block_count": 18,
+        "head_count": 4,
+        "head_count_kv": 1,
+        "key_length": 256,
+        "value_length": 256,
+        "context_length": 32768,
+        "embedding_length": 640,
+    }
     assert_calls(derived, [("GET", "/api/version"), ("GET", "/api/tags"), ("POST", "/api/show")])
 
 

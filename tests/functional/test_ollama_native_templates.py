@@ -8,8 +8,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "roles" / "ollama_native" / "t
 
 
 def render(name, **variables):
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, undefined=jinja2.StrictUndefined
+    )
     return env.get_template(name).render(ansible_managed="managed", **variables)
 
 
@@ -18,8 +19,13 @@ def environment_lines(text):
 
 
 def test_values_are_escaped_for_systemd():
-    text = render("override.conf.j2", ollama_native__environment={
-        "OLLAMA_ORIGINS": 'app://x "quoted" 100% C:\\dir', "OLLAMA_HOST": "127.0.0.1:11434"})
+    text = render(
+        "override.conf.j2",
+        ollama_native__environment={
+            "OLLAMA_ORIGINS": 'app://x "quoted" 100% C:\\dir',
+            "OLLAMA_HOST": "127.0.0.1:11434",
+        },
+    )
     assert environment_lines(text) == [
         'Environment="OLLAMA_HOST=127.0.0.1:11434"',
         'Environment="OLLAMA_ORIGINS=app://x \\"quoted\\" 100%% C:\\\\dir"',
@@ -28,8 +34,10 @@ def test_values_are_escaped_for_systemd():
 
 
 def test_booleans_become_one_and_zero():
-    text = render("override.conf.j2", ollama_native__environment={
-        "OLLAMA_FLASH_ATTENTION": True, "OLLAMA_NOPRUNE": False, "OLLAMA_NUM_PARALLEL": 2})
+    text = render(
+        "override.conf.j2",
+        ollama_native__environment={"OLLAMA_FLASH_ATTENTION": True, "OLLAMA_NOPRUNE": False, "OLLAMA_NUM_PARALLEL": 2},
+    )
     assert environment_lines(text) == [
         'Environment="OLLAMA_FLASH_ATTENTION=1"',
         'Environment="OLLAMA_NOPRUNE=0"',
@@ -38,9 +46,15 @@ def test_booleans_become_one_and_zero():
 
 
 def test_unit_runs_the_prefix_binary_as_ollama():
-    text = render("ollama.service.j2", ollama_native_prefix="/opt/ollama", ollama_native_user="ollama",
-                  ollama_native_group="ollama", ollama_native_dropin_dir="/etc/systemd/system/ollama.service.d",
-                  ollama_native_service_path="/usr/bin:/bin")
+    text = render(
+        "ollama.service.j2",
+        ollama_native_prefix="/opt/ollama",
+        ollama_native_user="ollama",
+        ollama_native_group="ollama",
+        ollama_native_dropin_dir="/etc/systemd/system/ollama.service.d",
+        ollama_native_service_path="/usr/bin:/bin",
+    )
     assert "ExecStart=/opt/ollama/bin/ollama serve" in text.splitlines()
     assert {"User=ollama", "Group=ollama", "Restart=always", "RestartSec=3", "WantedBy=default.target"} <= set(
-        text.splitlines())
+        text.splitlines()
+    )

@@ -7,7 +7,6 @@ Compose file is built from a dict: whatever the environment holds, it stays data
 
 import pytest
 import yaml
-
 from module_runner import run_playbook
 
 PLAYBOOK = """
@@ -67,12 +66,14 @@ def test_bad_names_and_values_are_refused(tmp_path, role):
 def test_remote_origins_need_an_opt_in(tmp_path, role):
     rc, output = validate(tmp_path, role, {OPTION[role]: {"OLLAMA_ORIGINS": REMOTE_ORIGINS}})
     assert rc != 0, output
-    assert ("OLLAMA_ORIGINS allows *, https://*.example.com, https://example.com, http://192.168.1.10:8080: "
-            in output), output
+    assert (
+        "OLLAMA_ORIGINS allows *, https://*.example.com, https://example.com, http://192.168.1.10:8080: " in output
+    ), output
     assert "%s_allow_remote_origins: true" % role in output
 
-    rc, output = validate(tmp_path, role, {OPTION[role]: {"OLLAMA_ORIGINS": REMOTE_ORIGINS},
-                                           "%s_allow_remote_origins" % role: True})
+    rc, output = validate(
+        tmp_path, role, {OPTION[role]: {"OLLAMA_ORIGINS": REMOTE_ORIGINS}, "%s_allow_remote_origins" % role: True}
+    )
     assert rc == 0, output
     assert "WARNING: OLLAMA_ORIGINS allows *, https://*.example.com" in output
 
@@ -93,16 +94,36 @@ def compose(tmp_path, extra_vars):
 
 
 def test_compose_keeps_odd_values_as_data_and_listens_on_ollama_listen(tmp_path):
-    data = compose(tmp_path, {"ollama_docker_environment": {"OLLAMA_KEEP_ALIVE": '5m" : x # y',
-                                                            "OLLAMA_FLASH_ATTENTION": True, "HTTPS_PROXY": "http://p:3$x"},
-                              "ollama_listen": "127.0.0.1:11570"})
+    data = compose(
+        tmp_path,
+        {
+            "ollama_docker_environment": {
+                "OLLAMA_KEEP_ALIVE": '5m" : x # y',
+                "OLLAMA_FLASH_ATTENTION": True,
+                "HTTPS_PROXY": "http://p:3$x",
+            },
+            "ollama_listen": "127.0.0.1:11570",
+        },
+    )
     service = data["services"]["ollama"]
     assert set(data) == {"name", "services", "volumes"}
-    assert set(service) == {"image", "container_name", "pull_policy", "restart", "network_mode", "volumes",
-                            "environment", "healthcheck"}
+    assert set(service) == {
+        "image",
+        "container_name",
+        "pull_policy",
+        "restart",
+        "network_mode",
+        "volumes",
+        "environment",
+        "healthcheck",
+    }
     # Booleans as 1/0 like the native drop-in; every $ doubled, so Compose does not interpolate $x.
-    assert service["environment"] == {"OLLAMA_HOST": "127.0.0.1:11570", "OLLAMA_KEEP_ALIVE": '5m" : x # y',
-                                      "OLLAMA_FLASH_ATTENTION": "1", "HTTPS_PROXY": "http://p:3$$x"}
+    assert service["environment"] == {
+        "OLLAMA_HOST": "127.0.0.1:11570",
+        "OLLAMA_KEEP_ALIVE": '5m" : x # y',
+        "OLLAMA_FLASH_ATTENTION": "1",
+        "HTTPS_PROXY": "http://p:3$$x",
+    }
     assert service["network_mode"] == "host"
     assert "ports" not in service
     assert service["volumes"] == ["ollama:/root/.ollama"]
@@ -115,4 +136,5 @@ def test_compose_reserves_the_gpu_and_brackets_ipv6(tmp_path):
     service = data["services"]["ollama"]
     assert service["environment"]["OLLAMA_HOST"] == "[::1]:11571"
     assert service["deploy"]["resources"]["reservations"]["devices"] == [
-        {"driver": "nvidia", "count": "all", "capabilities": ["gpu"]}]
+        {"driver": "nvidia", "count": "all", "capabilities": ["gpu"]}
+    ]

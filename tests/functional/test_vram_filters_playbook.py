@@ -4,6 +4,7 @@
 """The VRAM filters by their collection names in a real ansible-playbook run."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from collection_env import run_playbook, task_results
@@ -51,13 +52,13 @@ def test_filters_in_a_playbook(tmp_path):
     rc, output = run_playbook(tmp_path, PLAYBOOK)
     results = task_results(output)
     assert rc == 0, results
-    facts = results['Plan']['ansible_facts']
-    assert facts['arch_7b']['vocab_size'] == 152064
-    assert facts['kv_7b_4k'] == 224 * 1048576
-    assert facts['kv_7b_q8_16k'] == 476 * 1048576
-    assert facts['kv_14b_4k'] == 768 * 1048576
-    assert facts['plan_7b_32k']['total_gib'] == 6.49
-    assert (facts['fit_7b'], facts['fit_14b'], facts['fit_14b_q8']) == (32768, 8192, 16384)
-    bad = results['Bad cache type']
-    assert bad['failed'] is True
-    assert "local_llm.ollama.kv_cache_bytes: cache_type must be one of f16, f32, q4_0, q8_0, got 'q5_1'" in bad['msg']
+    facts = results["Plan"]["ansible_facts"]
+    assert facts["arch_7b"]["vocab_size"] == 152064
+    assert facts["kv_7b_4k"] == 224 * 1048576
+    assert facts["kv_7b_q8_16k"] == 476 * 1048576
+    assert facts["kv_14b_4k"] == 768 * 1048576
+    assert facts["plan_7b_32k"]["total_gib"] == 6.49
+    assert (facts["fit_7b"], facts["fit_14b"], facts["fit_14b_q8"]) == (32768, 8192, 16384)
+    bad = results["Bad cache type"]
+    assert bad["failed"] is True
+    assert "local_llm.ollama.kv_cache_bytes: cache_type must be one of f16, f32, q4_0, q8_0, got 'q5_1'" in bad["msg"]

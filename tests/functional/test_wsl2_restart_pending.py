@@ -27,26 +27,60 @@ def test_every_play_after_wsl2_host_imports_the_stop_first():
             assert first.get("ansible.builtin.import_tasks") == TASKS_FILE, (name, play["name"])
     with open(os.path.join(PLAYBOOKS, "site.yml")) as handle:
         imported = [entry.get("ansible.builtin.import_playbook") for entry in yaml.safe_load(handle)]
-    after = imported[imported.index("wsl2.yml") + 1:]
+    after = imported[imported.index("wsl2.yml") + 1 :]
     assert after and set(after) <= {"native.yml", "docker.yml", "models.yml", "verify.yml"}, imported
 
 
 def test_the_waiting_host_runs_nothing_more_and_the_other_goes_on(tmp_path):
     playbook = tmp_path / "two_plays.yml"
     record = tmp_path / "ran.jsonl"
-    playbook.write_text(yaml.safe_dump([
-        {"name": "Like wsl2_host on the first WSL2 run", "hosts": "all", "gather_facts": False, "tasks": [
-            {"name": "Remember that WSL must restart", "ansible.builtin.set_fact": {
-                "wsl2_host_restart_required": "{{ inventory_hostname == 'waiting' }}"}},
-            {"name": "End the play for the waiting host", "ansible.builtin.meta": "end_host",
-             "when": "wsl2_host_restart_required | bool"}]},
-        {"name": "A later play of site.yml", "hosts": "all", "gather_facts": False,
-         "pre_tasks": [{"name": "Stop for a WSL2 host that waits for its restart",
-                        "ansible.builtin.import_tasks": os.path.join(PLAYBOOKS, TASKS_FILE)}],
-         "tasks": [{"name": "Record the host", "ansible.builtin.lineinfile": {
-             "path": str(record), "line": "{{ inventory_hostname }}", "create": True, "mode": "0644"},
-             "throttle": 1}]},
-    ]))
+    playbook.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "name": "Like wsl2_host on the first WSL2 run",
+                    "hosts": "all",
+                    "gather_facts": False,
+                    "tasks": [
+                        {
+                            "name": "Remember that WSL must restart",
+                            "ansible.builtin.set_fact": {
+                                "wsl2_host_restart_required": "{{ inventory_hostname == 'waiting' }}"
+                            },
+                        },
+                        {
+                            "name": "End the play for the waiting host",
+                            "ansible.builtin.meta": "end_host",
+                            "when": "wsl2_host_restart_required | bool",
+                        },
+                    ],
+                },
+                {
+                    "name": "A later play of site.yml",
+                    "hosts": "all",
+                    "gather_facts": False,
+                    "pre_tasks": [
+                        {
+                            "name": "Stop for a WSL2 host that waits for its restart",
+                            "ansible.builtin.import_tasks": os.path.join(PLAYBOOKS, TASKS_FILE),
+                        }
+                    ],
+                    "tasks": [
+                        {
+                            "name": "Record the host",
+                            "ansible.builtin.lineinfile": {
+                                "path": str(record),
+                                "line": "{{ inventory_hostname }}",
+                                "create": True,
+                                "mode": "0644",
+                            },
+                            "throttle": 1,
+                        }
+                    ],
+                },
+            ]
+        )
+    )
     rc, output = run_playbook(str(playbook), inventory="waiting,other,")
     assert rc == 0, output
     assert record.read_text().split() == ["other"], output

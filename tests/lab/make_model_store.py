@@ -16,12 +16,33 @@ from ollama_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import
 
 # name -> GGUF architecture values of the real model (Qwen2.5-Coder model cards / GGUF metadata).
 MODELS = {
-    "qwen2.5-coder:1.5b": dict(architecture="qwen2", block_count=28, head_count=12, head_count_kv=2,
-                               embedding_length=1536, context_length=32768, extra_kv={"general.name": "Qwen2.5 Coder 1.5B Instruct"}),
-    "qwen2.5-coder:7b": dict(architecture="qwen2", block_count=28, head_count=28, head_count_kv=4,
-                             embedding_length=3584, context_length=32768, extra_kv={"general.name": "Qwen2.5 Coder 7B Instruct"}),
-    "qwen2.5-coder:14b": dict(architecture="qwen2", block_count=48, head_count=40, head_count_kv=8,
-                              embedding_length=5120, context_length=32768, extra_kv={"general.name": "Qwen2.5 Coder 14B Instruct"}),
+    "qwen2.5-coder:1.5b": dict(
+        architecture="qwen2",
+        block_count=28,
+        head_count=12,
+        head_count_kv=2,
+        embedding_length=1536,
+        context_length=32768,
+        extra_kv={"general.name": "Qwen2.5 Coder 1.5B Instruct"},
+    ),
+    "qwen2.5-coder:7b": dict(
+        architecture="qwen2",
+        block_count=28,
+        head_count=28,
+        head_count_kv=4,
+        embedding_length=3584,
+        context_length=32768,
+        extra_kv={"general.name": "Qwen2.5 Coder 7B Instruct"},
+    ),
+    "qwen2.5-coder:14b": dict(
+        architecture="qwen2",
+        block_count=48,
+        head_count=40,
+        head_count_kv=8,
+        embedding_length=5120,
+        context_length=32768,
+        extra_kv={"general.name": "Qwen2.5 Coder 14B Instruct"},
+    ),
 }
 
 
@@ -35,8 +56,9 @@ def main():
     for index, name in enumerate(args.model or sorted(MODELS)):
         # Different padding per model, so that no two models share a blob.
         padding = (args.padding_mib << 20) + index * 4096
-        digest = emulator.seed_local_model(name, template="{{ .Prompt }}", padding=padding,
-                                           write_data=False, **MODELS[name])
+        digest = emulator.seed_local_model(
+            name, template="{{ .Prompt }}", padding=padding, write_data=False, **MODELS[name]
+        )
         print("%s %s" % (name, digest))
     return 0
 

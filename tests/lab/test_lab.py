@@ -60,11 +60,14 @@ def machines():
 
 
 def api(host, method, path, body=None):
-    script = ("import json,sys,urllib.request as u; r=u.Request('http://127.0.0.1:11434'+sys.argv[1], "
-              "data=(sys.argv[3].encode() if sys.argv[3] else None), method=sys.argv[2]); "
-              "print(u.urlopen(r, timeout=10).read().decode())")
-    out = host.check_output("python3 -c %s %s %s %s" % (
-        _quote(script), path, method, _quote(json.dumps(body) if body is not None else "")))
+    script = (
+        "import json,sys,urllib.request as u; r=u.Request('http://127.0.0.1:11434'+sys.argv[1], "
+        "data=(sys.argv[3].encode() if sys.argv[3] else None), method=sys.argv[2]); "
+        "print(u.urlopen(r, timeout=10).read().decode())"
+    )
+    out = host.check_output(
+        "python3 -c %s %s %s %s" % (_quote(script), path, method, _quote(json.dumps(body) if body is not None else ""))
+    )
     return json.loads(out)
 
 
@@ -110,10 +113,14 @@ def test_store_holds_the_seeded_blobs_byte_for_byte(host):
 
 
 def test_nothing_was_pulled_or_uploaded_through_the_api(host):
-    log = [json.loads(line) for line in host.file("/usr/share/ollama/requests.jsonl").content_string.splitlines()
-           if line.strip()]
-    paths = collections.Counter(entry["path"].split("/")[2] if entry["path"].count("/") >= 2 else entry["path"]
-                                for entry in log)
+    log = [
+        json.loads(line)
+        for line in host.file("/usr/share/ollama/requests.jsonl").content_string.splitlines()
+        if line.strip()
+    ]
+    paths = collections.Counter(
+        entry["path"].split("/")[2] if entry["path"].count("/") >= 2 else entry["path"] for entry in log
+    )
     assert paths["pull"] == 0
     assert not [e for e in log if e["method"] == "POST" and e["path"].startswith("/api/blobs")]
 
@@ -126,8 +133,10 @@ def test_archive_was_downloaded_once_for_all_hosts_and_both_runs():
 
 def runs_of(play, host):
     """The evidence lines of one play on one host, oldest run first: converge and idempotence."""
-    runs = sorted((e for e in read_jsonl("evidence.jsonl") if e["play"] == play and e["host"] == host),
-                  key=lambda entry: entry["run"])
+    runs = sorted(
+        (e for e in read_jsonl("evidence.jsonl") if e["play"] == play and e["host"] == host),
+        key=lambda entry: entry["run"],
+    )
     assert len(runs) == 2, "%s/%s: expected the converge and the idempotence run, got %d" % (play, host, len(runs))
     return runs
 

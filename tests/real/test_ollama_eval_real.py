@@ -31,7 +31,13 @@ def run_eval(args):
             json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
         proc = subprocess.run(
             [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.ollama_eval", args_path],
-            cwd=workdir, env=module_env(), capture_output=True, text=True, timeout=MODULE_TIMEOUT, check=False)
+            cwd=workdir,
+            env=module_env(),
+            capture_output=True,
+            text=True,
+            timeout=MODULE_TIMEOUT,
+            check=False,
+        )
     assert "Traceback" not in proc.stderr, proc.stderr  # the module's own; a task's detail may hold the answer's
     result = json.loads(proc.stdout)
     assert "exception" not in result, result["exception"]
@@ -40,14 +46,31 @@ def run_eval(args):
 
 def test_the_pipeline_runs_end_to_end_on_the_real_server(real_ollama, real_model):
     started = time.monotonic()
-    rc, result = run_eval({"host": real_ollama.url, "model": real_model, "allow_code_execution": True,
-                           "task_ids": TASKS, "num_predict": 48, "timeout": MODULE_TIMEOUT})
+    rc, result = run_eval(
+        {
+            "host": real_ollama.url,
+            "model": real_model,
+            "allow_code_execution": True,
+            "task_ids": TASKS,
+            "num_predict": 48,
+            "timeout": MODULE_TIMEOUT,
+        }
+    )
     seconds = time.monotonic() - started
     assert rc == 0, result
     summary = result["summary"]
-    print("\nollama_eval %s on the real server: %s/%s passed (%s%%), outcomes %s, median %s tok/s, %.1f s wall"
-          % (real_model, summary["passed"], summary["total"], summary["pass_rate"], summary["counts"],
-             summary["tokens_per_second"]["median"], seconds))
+    print(
+        "\nollama_eval %s on the real server: %s/%s passed (%s%%), outcomes %s, median %s tok/s, %.1f s wall"
+        % (
+            real_model,
+            summary["passed"],
+            summary["total"],
+            summary["pass_rate"],
+            summary["counts"],
+            summary["tokens_per_second"]["median"],
+            seconds,
+        )
+    )
     assert result["server_version"] == "0.32.15"
     assert [task["id"] for task in result["tasks"]] == TASKS and summary["total"] == len(TASKS)
     for task in result["tasks"]:

@@ -33,7 +33,10 @@ def test_versions_models_and_details(real_ollama, real_model):
     entry = detailed["models"][0]
     assert entry["show"]["template"] == "{{ .Prompt }}" and entry["show"]["capabilities"] == ["completion"]
     assert {key: entry["architecture"].get(key) for key in ("architecture", "block_count", "embedding_length")} == {
-        "architecture": "gemma3", "block_count": 18, "embedding_length": 640}
+        "architecture": "gemma3",
+        "block_count": 18,
+        "embedding_length": 640,
+    }
 
 
 def test_running_models_show_the_cpu_only_server(real_ollama, real_model):
@@ -62,23 +65,31 @@ def test_generate_speed_of_this_machine(real_ollama, real_model):
     assert run.returncode == 0, run.result
     summary = run["summary"]["tokens_per_second"]
     assert summary["count"] == 3 and summary["median"] > 0
-    FIGURES.append("Gemma 3 270M Q4_K_M generate speed: median %.1f tok/s over %d runs of %d tokens (min %.1f, "
-                   "max %.1f)" % (summary["median"], summary["count"], 16, summary["min"], summary["max"]))
+    FIGURES.append(
+        "Gemma 3 270M Q4_K_M generate speed: median %.1f tok/s over %d runs of %d tokens (min %.1f, "
+        "max %.1f)" % (summary["median"], summary["count"], 16, summary["min"], summary["max"])
+    )
 
 
 def test_a_threshold_that_cannot_be_met_fails(real_ollama, real_model):
     run = benchmark(real_ollama, model=real_model, runs=1, warmup=0, min_tokens_per_second=100000.0)
-    assert_clean_failure(run, "%s: median generation rate " % real_model,
-                         "is below min_tokens_per_second 100000", "GPU share 0% on the GPU (100% CPU)")
+    assert_clean_failure(
+        run,
+        "%s: median generation rate " % real_model,
+        "is below min_tokens_per_second 100000",
+        "GPU share 0% on the GPU (100% CPU)",
+    )
 
 
 def test_full_gpu_offload_cannot_be_had_on_the_cpu_build(real_ollama, real_model):
     run = benchmark(real_ollama, model=real_model, runs=1, warmup=0, require_full_gpu_offload=True)
-    assert_clean_failure(run, "the model is not fully on the GPU (100% CPU as ollama ps shows it)",
-                         "require_full_gpu_offload")
+    assert_clean_failure(
+        run, "the model is not fully on the GPU (100% CPU as ollama ps shows it)", "require_full_gpu_offload"
+    )
 
 
 def test_benchmark_of_a_missing_model(real_ollama):
     run = benchmark(real_ollama, model="qwen2.5-coder:7b")
-    assert_clean_failure(run, "model 'qwen2.5-coder:7b' is not on the Ollama server at %s" % real_ollama.url,
-                         "pull it first")
+    assert_clean_failure(
+        run, "model 'qwen2.5-coder:7b' is not on the Ollama server at %s" % real_ollama.url, "pull it first"
+    )

@@ -6,7 +6,6 @@ import os
 import urllib.request
 
 import pytest
-
 from module_runner import assert_clean_failure, run_module
 from real_server import GGUF_SHA256, GGUF_SIZE
 
@@ -28,8 +27,12 @@ def names(server):
 
 
 def derived_args(base, **overrides):
-    args = {"name": "llo-derived", "from": base, "system": "You are a terse assistant.",
-            "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}}
+    args = {
+        "name": "llo-derived",
+        "from": base,
+        "system": "You are a terse assistant.",
+        "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
+    }
     args.update(overrides)
     return args
 
@@ -42,8 +45,7 @@ def derived(real_ollama, real_model):
 
 
 def test_import_from_the_gguf_uploads_the_blob_once(fresh_real_ollama, real_gguf_path):
-    first = model(fresh_real_ollama, name="imported:270m", gguf_path=real_gguf_path,
-                  parameters={"num_ctx": 1024})
+    first = model(fresh_real_ollama, name="imported:270m", gguf_path=real_gguf_path, parameters={"num_ctx": 1024})
     assert first.returncode == 0, first.result
     assert first["changed"] and first["actions"] == ["uploaded blob sha256:" + GGUF_SHA256, "created"]
     stored = show(fresh_real_ollama, "imported:270m")
@@ -64,8 +66,10 @@ def test_structured_create_then_no_change(real_ollama, derived):
     stored = show(real_ollama, "llo-derived")
     assert stored["system"] == "You are a terse assistant."
     assert sorted(stored["parameters"].splitlines()) == [
-        'num_ctx                        2048', 'stop                           "<end_of_turn>"',
-        'temperature                    0.2']
+        "num_ctx                        2048",
+        'stop                           "<end_of_turn>"',
+        "temperature                    0.2",
+    ]
     assert stored["details"]["parent_model"] == derived["from"]
     again = model(real_ollama, **derived)
     assert again.returncode == 0 and not again["changed"] and again["changes"] == [], again.result
@@ -73,8 +77,10 @@ def test_structured_create_then_no_change(real_ollama, derived):
 
 
 def test_modelfile_create_equals_the_structured_one(real_ollama, derived):
-    text = ('FROM %s\nSYSTEM """You are a terse assistant."""\nPARAMETER num_ctx 2048\n'
-            'PARAMETER stop "<end_of_turn>"\nPARAMETER temperature 0.2\n' % derived["from"])
+    text = (
+        'FROM %s\nSYSTEM """You are a terse assistant."""\nPARAMETER num_ctx 2048\n'
+        'PARAMETER stop "<end_of_turn>"\nPARAMETER temperature 0.2\n' % derived["from"]
+    )
     first = model(real_ollama, name="llo-derived", modelfile=text)
     assert first.returncode == 0 and first["changed"], first.result
     assert not model(real_ollama, name="llo-derived", modelfile=text)["changed"]
@@ -83,15 +89,17 @@ def test_modelfile_create_equals_the_structured_one(real_ollama, derived):
 
 def test_check_mode_and_diff_change_nothing(real_ollama, derived):
     assert model(real_ollama, **derived)["changed"]
-    digest_before = [m["digest"] for m in real_ollama.api("GET", "/api/tags")["models"]
-                     if m["name"] == "llo-derived:latest"]
+    digest_before = [
+        m["digest"] for m in real_ollama.api("GET", "/api/tags")["models"] if m["name"] == "llo-derived:latest"
+    ]
     run = model(real_ollama, _check=True, _diff=True, **dict(derived, system="Be kind."))
     assert run.returncode == 0 and run["changed"] and run["changes"] == ["system"], run.result
     assert "SYSTEM You are a terse assistant." in run["diff"]["before"]
     assert "SYSTEM Be kind." in run["diff"]["after"]
     assert show(real_ollama, "llo-derived")["system"] == "You are a terse assistant."
-    assert [m["digest"] for m in real_ollama.api("GET", "/api/tags")["models"]
-            if m["name"] == "llo-derived:latest"] == digest_before
+    assert [
+        m["digest"] for m in real_ollama.api("GET", "/api/tags")["models"] if m["name"] == "llo-derived:latest"
+    ] == digest_before
     new = model(real_ollama, _check=True, **dict(derived, name="llo-never-created"))
     assert new["changed"] and new["actions"] == ["created"] and new["digest"] is None
     assert "llo-never-created:latest" not in names(real_ollama)
@@ -126,8 +134,9 @@ def test_missing_model_cannot_be_pulled_offline(real_ollama):
 
 
 def test_the_imported_model_generates(real_ollama, real_model):
-    body = json.dumps({"model": real_model, "prompt": "The sky is", "stream": False,
-                       "options": {"num_predict": 4}}).encode()
+    body = json.dumps(
+        {"model": real_model, "prompt": "The sky is", "stream": False, "options": {"num_predict": 4}}
+    ).encode()
     request = urllib.request.Request(real_ollama.url + "/api/generate", data=body, method="POST")
     with urllib.request.urlopen(request, timeout=600) as response:
         answer = json.loads(response.read())

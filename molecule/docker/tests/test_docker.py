@@ -1,4 +1,5 @@
 """Verify docker_nvidia + ollama_docker inside the Docker-in-Docker platform."""
+
 import json
 import os
 
@@ -39,8 +40,9 @@ def test_docker_repository_source_and_key(host):
 
 def test_nvidia_repository_source_and_key(host):
     assert host.file("/etc/apt/sources.list.d/nvidia-container-toolkit.sources").content_string == NVIDIA_SOURCES
-    assert host.file("/etc/apt/keyrings/nvidia-container-toolkit.asc").content_string == \
-        read_local("test-nvidia-repo-key.asc")
+    assert host.file("/etc/apt/keyrings/nvidia-container-toolkit.asc").content_string == read_local(
+        "test-nvidia-repo-key.asc"
+    )
 
 
 def test_engine_from_the_distribution_and_no_toolkit(host):
@@ -111,7 +113,8 @@ def test_secret_environment_only_in_the_0600_override(host):
     override = host.file("/opt/ollama-docker/docker-compose.override.yml")
     assert (override.user, override.group, override.mode) == ("root", "root", 0o600)
     assert yaml.safe_load(override.content_string)["services"]["ollama"]["environment"] == {
-        "HF_TOKEN": SECRET.replace("$", "$$")}
+        "HF_TOKEN": SECRET.replace("$", "$$")
+    }
     assert "hf-t0k" not in host.file("/opt/ollama-docker/docker-compose.yml").content_string
     info = json.loads(host.check_output("docker inspect ollama"))[0]
     env = dict(item.split("=", 1) for item in info["Config"]["Env"])
@@ -120,10 +123,12 @@ def test_secret_environment_only_in_the_0600_override(host):
 
 def request(host, path, host_header=None):
     """(status, body) of a GET on 127.0.0.1:11434 from inside the platform, with an optional Host header."""
-    code = ("import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', 11434, timeout=10); "
-            "c.putrequest('GET', sys.argv[1], skip_host=len(sys.argv) > 2); "
-            "[c.putheader('Host', sys.argv[2]) for _ in sys.argv[2:3]]; c.endheaders(); r = c.getresponse(); "
-            "print(r.status); print(r.read().decode())")
+    code = (
+        "import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', 11434, timeout=10); "
+        "c.putrequest('GET', sys.argv[1], skip_host=len(sys.argv) > 2); "
+        "[c.putheader('Host', sys.argv[2]) for _ in sys.argv[2:3]]; c.endheaders(); r = c.getresponse(); "
+        "print(r.status); print(r.read().decode())"
+    )
     args = [path] + ([host_header] if host_header else [])
     out = host.check_output("python3 -c %s " + " ".join(["%s"] * len(args)), code, *args)
     status, _sep, body = out.partition("\n")

@@ -1,4 +1,5 @@
 """The OpenAI-compatible API of the Docker deployment, through the published loopback port (what editors use)."""
+
 import json
 
 CLIENT = """
@@ -23,8 +24,16 @@ def test_v1_models_lists_the_created_model(host):
 
 
 def test_v1_chat_completion_answers_with_the_model(host):
-    answer = call(host, "/v1/chat/completions", {"model": "tiny-docker", "stream": False, "max_tokens": 8,
-                                                 "messages": [{"role": "user", "content": "Say OK."}]})
+    answer = call(
+        host,
+        "/v1/chat/completions",
+        {
+            "model": "tiny-docker",
+            "stream": False,
+            "max_tokens": 8,
+            "messages": [{"role": "user", "content": "Say OK."}],
+        },
+    )
     assert answer["object"] == "chat.completion"
     assert answer["model"] == "tiny-docker"
     assert answer["choices"][0]["message"]["content"].strip()

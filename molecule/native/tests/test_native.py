@@ -9,16 +9,23 @@ API = "http://127.0.0.1:%d" % PORT
 REQUEST_LOG = "/usr/share/ollama/requests.jsonl"
 RUN_MARKS = "/root/native-runs.txt"
 # Requests that change the model store or contact a registry.
-MUTATING = {("POST", "/api/pull"), ("POST", "/api/create"), ("POST", "/api/copy"), ("DELETE", "/api/delete"),
-            ("POST", "/api/push")}
+MUTATING = {
+    ("POST", "/api/pull"),
+    ("POST", "/api/create"),
+    ("POST", "/api/copy"),
+    ("DELETE", "/api/delete"),
+    ("POST", "/api/push"),
+}
 
 
 def api(host, path, body=None):
     """One HTTP request from inside the host with its own python3 (the image has no curl)."""
-    script = ("import json,sys,urllib.request as u;"
-              "d=sys.argv[2].encode() if sys.argv[2] else None;"
-              "r=u.Request(sys.argv[1],data=d,method='POST' if d else 'GET');"
-              "print(u.urlopen(r,timeout=10).read().decode())")
+    script = (
+        "import json,sys,urllib.request as u;"
+        "d=sys.argv[2].encode() if sys.argv[2] else None;"
+        "r=u.Request(sys.argv[1],data=d,method='POST' if d else 'GET');"
+        "print(u.urlopen(r,timeout=10).read().decode())"
+    )
     result = host.run("python3 -c %s %s %s", script, API + path, json.dumps(body) if body else "")
     assert result.rc == 0, result.stderr
     return json.loads(result.stdout)
@@ -66,8 +73,15 @@ def test_models_directory_belongs_to_ollama(host):
 
 def test_unit_like_install_sh(host):
     unit = host.file("/etc/systemd/system/ollama.service").content_string
-    for line in ("ExecStart=/usr/local/bin/ollama serve", "User=ollama", "Group=ollama", "Restart=always",
-                 "RestartSec=3", "WantedBy=default.target", "After=network-online.target"):
+    for line in (
+        "ExecStart=/usr/local/bin/ollama serve",
+        "User=ollama",
+        "Group=ollama",
+        "Restart=always",
+        "RestartSec=3",
+        "WantedBy=default.target",
+        "After=network-online.target",
+    ):
         assert line in unit.splitlines()
 
 
@@ -109,9 +123,11 @@ def test_api_version(host):
 
 def get_with_host(host, host_header):
     """(status, body) of GET /api/version on the port with the given Host header."""
-    script = ("import http.client,sys;c=http.client.HTTPConnection('127.0.0.1',int(sys.argv[1]),timeout=10);"
-              "c.putrequest('GET','/api/version',skip_host=True);c.putheader('Host',sys.argv[2]);c.endheaders();"
-              "r=c.getresponse();print(r.status);print(r.read().decode())")
+    script = (
+        "import http.client,sys;c=http.client.HTTPConnection('127.0.0.1',int(sys.argv[1]),timeout=10);"
+        "c.putrequest('GET','/api/version',skip_host=True);c.putheader('Host',sys.argv[2]);c.endheaders();"
+        "r=c.getresponse();print(r.status);print(r.read().decode())"
+    )
     out = host.check_output("python3 -c %s %s %s", script, str(PORT), host_header)
     status, _sep, body = out.partition("\n")
     return int(status), body
@@ -140,7 +156,9 @@ def test_my_coder_parameters_as_the_api_reports_them(host):
     assert parameters["repeat_penalty"] == ["1.1"]
     assert parameters["stop"] == ['"<|im_end|>"', '"<|endoftext|>"']
     assert show["system"].startswith("You are a senior backend engineer, expert in Java")
-    assert "FROM qwen2.5-coder:7b" in show["modelfile"] or show["details"]["parent_model"].startswith("qwen2.5-coder:7b")
+    assert "FROM qwen2.5-coder:7b" in show["modelfile"] or show["details"]["parent_model"].startswith(
+        "qwen2.5-coder:7b"
+    )
 
 
 def test_base_model_imported_from_gguf_has_qwen2_architecture(host):
@@ -152,8 +170,9 @@ def test_base_model_imported_from_gguf_has_qwen2_architecture(host):
 def test_auto_context_is_the_planner_answer(host):
     # Metadata-only GGUF (a few KiB of weights) with 10958 MiB free: the cap custom_model_auto_max_num_ctx wins.
     show = api(host, "/api/show", {"model": "my-coder-auto"})
-    assert "num_ctx                        32768" in show["parameters"] or \
-        any(line.split() == ["num_ctx", "32768"] for line in show["parameters"].splitlines())
+    assert "num_ctx                        32768" in show["parameters"] or any(
+        line.split() == ["num_ctx", "32768"] for line in show["parameters"].splitlines()
+    )
 
 
 def read_request_log(host):
@@ -166,7 +185,7 @@ def fixture_run_windows(host):
     marks = [int(value) for value in host.file(RUN_MARKS).content_string.split()]
     assert len(marks) >= 2, "converge and idempotence each append their log length"
     entries = read_request_log(host)
-    return entries[:marks[0]], entries[marks[-2]:marks[-1]]
+    return entries[: marks[0]], entries[marks[-2] : marks[-1]]
 
 
 def test_converge_imported_and_created(run_windows):
@@ -179,8 +198,11 @@ def test_converge_imported_and_created(run_windows):
 def test_no_op_rerun_contacts_no_registry_and_creates_nothing(run_windows):
     rerun = run_windows[1]
     assert rerun, "the re-run asked the server something"
-    mutating = [(entry["method"], entry["path"]) for entry in rerun
-                if (entry["method"], entry["path"]) in MUTATING or entry["path"].startswith("/api/blobs")]
+    mutating = [
+        (entry["method"], entry["path"])
+        for entry in rerun
+        if (entry["method"], entry["path"]) in MUTATING or entry["path"].startswith("/api/blobs")
+    ]
     assert mutating == []
     assert {entry["method"] for entry in rerun} <= {"GET", "HEAD", "POST"}
     assert {entry["path"] for entry in rerun if entry["method"] == "POST"} <= {"/api/show"}

@@ -4,9 +4,15 @@ MODELS = "/usr/share/ollama/.ollama/models"
 
 
 def test_service_and_files_removed(host):
-    for path in ("/etc/systemd/system/ollama.service", "/etc/systemd/system/ollama.service.d",
-                 "/usr/local/bin/ollama", "/usr/local/lib/ollama", "/var/cache/local_llm_ollama",
-                 "/etc/ollama/secrets.env", "/var/lib/local_llm_ollama"):
+    for path in (
+        "/etc/systemd/system/ollama.service",
+        "/etc/systemd/system/ollama.service.d",
+        "/usr/local/bin/ollama",
+        "/usr/local/lib/ollama",
+        "/var/cache/local_llm_ollama",
+        "/etc/ollama/secrets.env",
+        "/var/lib/local_llm_ollama",
+    ):
         assert not host.file(path).exists, path
     # Every release directory goes too.
     assert host.run("ls -d /usr/local/lib/ollama-* 2>/dev/null").stdout.strip() == ""

@@ -8,10 +8,12 @@ API = "http://127.0.0.1:%d" % PORT
 
 def api(host, path, body=None, timeout=600):
     """One HTTP request from inside the host with its own python3 (the image has no curl)."""
-    script = ("import json,sys,urllib.request as u;"
-              "d=sys.argv[2].encode() if sys.argv[2] else None;"
-              "r=u.Request(sys.argv[1],data=d,method='POST' if d else 'GET');"
-              "print(u.urlopen(r,timeout=%d).read().decode())" % timeout)
+    script = (
+        "import json,sys,urllib.request as u;"
+        "d=sys.argv[2].encode() if sys.argv[2] else None;"
+        "r=u.Request(sys.argv[1],data=d,method='POST' if d else 'GET');"
+        "print(u.urlopen(r,timeout=%d).read().decode())" % timeout
+    )
     result = host.run("python3 -c %s %s %s", script, API + path, json.dumps(body) if body else "")
     assert result.rc == 0, result.stderr
     return json.loads(result.stdout)
@@ -36,8 +38,16 @@ def test_base_imported_from_the_gguf_and_my_coder_on_it(host):
 
 
 def test_a_real_chat_with_my_coder_answers(host):
-    answer = api(host, "/api/chat", {"model": "my-coder", "stream": False, "options": {"num_predict": 16},
-                                     "messages": [{"role": "user", "content": "Say hello in Go."}]})
+    answer = api(
+        host,
+        "/api/chat",
+        {
+            "model": "my-coder",
+            "stream": False,
+            "options": {"num_predict": 16},
+            "messages": [{"role": "user", "content": "Say hello in Go."}],
+        },
+    )
     assert answer["done"] is True and answer["message"]["role"] == "assistant"
     assert answer["message"]["content"].strip() and answer["eval_count"] > 0
 

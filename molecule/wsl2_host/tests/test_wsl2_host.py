@@ -8,8 +8,12 @@ def test_wsl_conf_enables_systemd(host):
 
 def test_wsl_conf_keeps_what_the_user_had(host):
     content = host.file("/etc/wsl.conf").content_string
-    for kept in ("# my WSL settings", '[automount]\noptions = "metadata,umask=22"', "generateResolvConf = false",
-                 "[user]\ndefault = dev"):
+    for kept in (
+        "# my WSL settings",
+        '[automount]\noptions = "metadata,umask=22"',
+        "generateResolvConf = false",
+        "[user]\ndefault = dev",
+    ):
         assert kept in content
 
 

@@ -62,8 +62,14 @@ def human_bytes(size):
 
 def human_since(timestamp):
     seconds = max(0, time.time() - _parse_time(timestamp))
-    for unit, length in (("year", 31536000), ("month", 2592000), ("week", 604800), ("day", 86400),
-                         ("hour", 3600), ("minute", 60)):
+    for unit, length in (
+        ("year", 31536000),
+        ("month", 2592000),
+        ("week", 604800),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    ):
         if seconds >= length:
             count = int(seconds // length)
             return "%d %s%s ago" % (count, unit, "s" if count > 1 else "")
@@ -98,8 +104,9 @@ def cmd_list():
     _get("/", "HEAD")
     rows = [["NAME", "ID", "SIZE", "MODIFIED"]]
     for model in _get("/api/tags")["models"]:
-        rows.append([model["name"], model["digest"][:12], human_bytes(model["size"]),
-                     human_since(model["modified_at"])])
+        rows.append(
+            [model["name"], model["digest"][:12], human_bytes(model["size"]), human_since(model["modified_at"])]
+        )
     print_table(rows)
     return 0
 
@@ -115,8 +122,16 @@ def cmd_ps():
             until = "Forever"
         else:
             until = "%d minutes from now" % max(1, left // 60)
-        rows.append([model["name"], model["digest"][:12], human_bytes(model["size"]),
-                     processor(model["size"], model["size_vram"]), str(model["context_length"]), until])
+        rows.append(
+            [
+                model["name"],
+                model["digest"][:12],
+                human_bytes(model["size"]),
+                processor(model["size"], model["size_vram"]),
+                str(model["context_length"]),
+                until,
+            ]
+        )
     print_table(rows)
     return 0
 
@@ -144,18 +159,22 @@ def emulator_from_env():
     del scheme
     models = os.environ.get("OLLAMA_MODELS") or os.path.join(os.path.expanduser("~"), ".ollama", "models")
     tps = os.environ.get("OLLAMA_EMULATOR_TPS", "60")
-    return Emulator(models, registry_dir=os.environ.get("OLLAMA_EMULATOR_REGISTRY") or None,
-                    version=os.environ.get("OLLAMA_EMULATOR_VERSION") or VERSION,
-                    tokens_per_second=json.loads(tps) if tps.startswith("{") else float(tps),
-                    prompt_tokens_per_second=_env_float("OLLAMA_EMULATOR_PROMPT_TPS", 600.0),
-                    load_seconds=_env_float("OLLAMA_EMULATOR_LOAD_SECONDS", 0.2),
-                    gpu_fraction=_env_float("OLLAMA_EMULATOR_GPU_FRACTION", 1.0),
-                    keep_alive=os.environ.get("OLLAMA_KEEP_ALIVE") or "5m",
-                    num_ctx=int(_env_float("OLLAMA_CONTEXT_LENGTH", 0) or 4096),
-                    registry_offline=os.environ.get("OLLAMA_EMULATOR_REGISTRY_OFFLINE", "") not in ("", "0", "false"),
-                    resolver=os.environ.get("OLLAMA_EMULATOR_RESOLVER") or "127.0.0.53",
-                    host="0.0.0.0" if host == "::" else host, port=port,
-                    start_delay=_env_float("OLLAMA_EMULATOR_START_DELAY", 0.0))
+    return Emulator(
+        models,
+        registry_dir=os.environ.get("OLLAMA_EMULATOR_REGISTRY") or None,
+        version=os.environ.get("OLLAMA_EMULATOR_VERSION") or VERSION,
+        tokens_per_second=json.loads(tps) if tps.startswith("{") else float(tps),
+        prompt_tokens_per_second=_env_float("OLLAMA_EMULATOR_PROMPT_TPS", 600.0),
+        load_seconds=_env_float("OLLAMA_EMULATOR_LOAD_SECONDS", 0.2),
+        gpu_fraction=_env_float("OLLAMA_EMULATOR_GPU_FRACTION", 1.0),
+        keep_alive=os.environ.get("OLLAMA_KEEP_ALIVE") or "5m",
+        num_ctx=int(_env_float("OLLAMA_CONTEXT_LENGTH", 0) or 4096),
+        registry_offline=os.environ.get("OLLAMA_EMULATOR_REGISTRY_OFFLINE", "") not in ("", "0", "false"),
+        resolver=os.environ.get("OLLAMA_EMULATOR_RESOLVER") or "127.0.0.53",
+        host="0.0.0.0" if host == "::" else host,
+        port=port,
+        start_delay=_env_float("OLLAMA_EMULATOR_START_DELAY", 0.0),
+    )
 
 
 def cmd_serve():
@@ -168,16 +187,23 @@ def cmd_serve():
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    config = {"OLLAMA_HOST": "http://%s:%d" % (emu.host, emu.port), "OLLAMA_MODELS": emu.models_dir,
-              "OLLAMA_KEEP_ALIVE": emu.keep_alive, "OLLAMA_CONTEXT_LENGTH": emu.num_ctx,
-              "OLLAMA_EMULATOR_TPS": emu.tokens_per_second, "OLLAMA_EMULATOR_GPU_FRACTION": emu.gpu_fraction}
+    config = {
+        "OLLAMA_HOST": "http://%s:%d" % (emu.host, emu.port),
+        "OLLAMA_MODELS": emu.models_dir,
+        "OLLAMA_KEEP_ALIVE": emu.keep_alive,
+        "OLLAMA_CONTEXT_LENGTH": emu.num_ctx,
+        "OLLAMA_EMULATOR_TPS": emu.tokens_per_second,
+        "OLLAMA_EMULATOR_GPU_FRACTION": emu.gpu_fraction,
+    }
     env = " ".join("%s:%s" % (key, config[key]) for key in sorted(config))
     now = rfc3339_nano(time.time_ns())[:19]
     sys.stderr.write('time=%s level=INFO source=routes.go msg="server config" env="map[%s]"\n' % (now, env))
     emu.start(wait=False)
     emu.wait_until_listening(30 + emu.start_delay)
-    sys.stderr.write('time=%s level=INFO source=routes.go msg="Listening on %s:%d (version %s)"\n'
-                     % (now, emu.host, emu.port, emu.version))
+    sys.stderr.write(
+        'time=%s level=INFO source=routes.go msg="Listening on %s:%d (version %s)"\n'
+        % (now, emu.host, emu.port, emu.version)
+    )
     sys.stderr.flush()
     stopped.wait()
     emu.stop()

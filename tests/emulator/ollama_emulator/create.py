@@ -12,9 +12,19 @@ from .pull import pull_model
 from .store import CONFIG_MEDIA_TYPE, MEDIA_PREFIX, Layer, config_bytes, digest_hex, gojson_loads
 
 MODEL_MEDIA = MEDIA_PREFIX + "model"
-QUANTIZE_ALIASES = {"Q4_K": "Q4_K_M", "Q4_K_M": "Q4_K_M", "Q4_K_S": "Q4_K_S", "Q8_0": "Q8_0",
-                    "Q4_0": "Q4_0", "Q5_K_M": "Q5_K_M", "Q5_K_S": "Q5_K_S", "Q6_K": "Q6_K",
-                    "F16": "F16", "F32": "F32", "BF16": "BF16"}
+QUANTIZE_ALIASES = {
+    "Q4_K": "Q4_K_M",
+    "Q4_K_M": "Q4_K_M",
+    "Q4_K_S": "Q4_K_S",
+    "Q8_0": "Q8_0",
+    "Q4_0": "Q4_0",
+    "Q5_K_M": "Q5_K_M",
+    "Q5_K_S": "Q5_K_S",
+    "Q6_K": "Q6_K",
+    "F16": "F16",
+    "F32": "F32",
+    "BF16": "BF16",
+}
 QUANTIZABLE = ("F16", "BF16", "F32")
 
 
@@ -88,8 +98,9 @@ class Creator:
         for path, digest in sorted((request.get("adapters") or {}).items()):
             del path
             layers = [l for l in layers if l.kind != "adapter"]
-            layers.append(Layer(MEDIA_PREFIX + "adapter", digest, self._blob_size(digest), "",
-                                "using existing layer %s" % digest))
+            layers.append(
+                Layer(MEDIA_PREFIX + "adapter", digest, self._blob_size(digest), "", "using existing layer %s" % digest)
+            )
         quantize = request.get("quantize") or request.get("quantization")
         if quantize:
             layers = yield from self._quantize(layers, quantize)
@@ -122,8 +133,9 @@ class Creator:
         config, layers = self.store.manifest(stored)
         self.config = gojson_loads(self.store.read_blob(config.digest))
         source_name = stored.shortest()
-        return [Layer(l.media_type, l.digest, l.size, source_name, "using existing layer %s" % l.digest)
-                for l in layers]
+        return [
+            Layer(l.media_type, l.digest, l.size, source_name, "using existing layer %s" % l.digest) for l in layers
+        ]
 
     def _from_files(self, files):
         if not files:
@@ -146,16 +158,28 @@ class Creator:
             except gguf.GGUFError:
                 raise StreamError("supplied file was not in GGUF format", 400) from None
             self._config_from_gguf(info)
-            layers.append(Layer(MODEL_MEDIA, "sha256:" + digest_hex(digest), os.path.getsize(blob), "",
-                                "using existing layer sha256:%s" % digest_hex(digest)))
+            layers.append(
+                Layer(
+                    MODEL_MEDIA,
+                    "sha256:" + digest_hex(digest),
+                    os.path.getsize(blob),
+                    "",
+                    "using existing layer sha256:%s" % digest_hex(digest),
+                )
+            )
         return layers
 
     def _config_from_gguf(self, info):
         architecture = info["kv"].get("general.architecture", "")
-        self.config = {"model_format": "gguf", "model_family": architecture,
-                       "model_families": [architecture],
-                       "model_type": gguf.human_number(gguf.parameter_count(info)),
-                       "file_type": gguf.file_type_name(info), "architecture": "amd64", "os": "linux"}
+        self.config = {
+            "model_format": "gguf",
+            "model_family": architecture,
+            "model_families": [architecture],
+            "model_type": gguf.human_number(gguf.parameter_count(info)),
+            "file_type": gguf.file_type_name(info),
+            "architecture": "amd64",
+            "os": "linux",
+        }
 
     def _blob_size(self, digest):
         try:
@@ -173,8 +197,12 @@ class Creator:
         if model_layer is None or source_type not in QUANTIZABLE:
             raise StreamError("quantization is only supported for F16, BF16 and F32 models")
         data = _with_file_type(self.store.read_blob(model_layer.digest), gguf.FILE_TYPE_IDS[target])
-        yield {"status": "quantizing %s model to %s" % (source_type, target), "digest": "0000000000000000000",
-               "total": model_layer.size, "completed": model_layer.size}
+        yield {
+            "status": "quantizing %s model to %s" % (source_type, target),
+            "digest": "0000000000000000000",
+            "total": model_layer.size,
+            "completed": model_layer.size,
+        }
         digest, size, status = self._stored_blob(data)
         self.config["file_type"] = target
         new_layer = Layer(MODEL_MEDIA, digest, size, "", "%s %s" % (status, digest))
@@ -210,8 +238,7 @@ class Creator:
             merged.update(request["parameters"])
             layers = self._replace(layers, "params", gojson.dumps_sorted(merged).encode("utf-8"))
         if request.get("messages"):
-            messages = [{"role": m.get("role", ""), "content": m.get("content", "")}
-                        for m in request["messages"]]
+            messages = [{"role": m.get("role", ""), "content": m.get("content", "")} for m in request["messages"]]
             layers = self._replace(layers, "messages", (gojson.dumps(messages) + "\n").encode("utf-8"))
         return layers
 
@@ -228,4 +255,4 @@ def _with_file_type(data, file_type):
     if position < 0:
         return data
     position += len(marker)
-    return data[:position] + struct.pack("<I", file_type) + data[position + 4:]
+    return data[:position] + struct.pack("<I", file_type) + data[position + 4 :]

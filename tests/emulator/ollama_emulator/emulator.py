@@ -47,11 +47,28 @@ class Emulator:
     blob_bytes_per_second: speed at which POST /api/blobs reads an upload (None: unpaced).
     """
 
-    def __init__(self, models_dir, registry_dir=None, version="0.32.15", tokens_per_second=60.0,
-                 prompt_tokens_per_second=600.0, load_seconds=0.2, warm_load_seconds=0.001,
-                 gpu_fraction=1.0, keep_alive="5m", num_ctx=4096, registry_offline=False,
-                 resolver="127.0.0.53", host="127.0.0.1", port=0, start_delay=0.0, log_file=None,
-                 answers=None, pull_bytes_per_second=None, blob_bytes_per_second=None):
+    def __init__(
+        self,
+        models_dir,
+        registry_dir=None,
+        version="0.32.15",
+        tokens_per_second=60.0,
+        prompt_tokens_per_second=600.0,
+        load_seconds=0.2,
+        warm_load_seconds=0.001,
+        gpu_fraction=1.0,
+        keep_alive="5m",
+        num_ctx=4096,
+        registry_offline=False,
+        resolver="127.0.0.53",
+        host="127.0.0.1",
+        port=0,
+        start_delay=0.0,
+        log_file=None,
+        answers=None,
+        pull_bytes_per_second=None,
+        blob_bytes_per_second=None,
+    ):
         self.models_dir = os.path.abspath(models_dir)
         self.registry_dir = os.path.abspath(registry_dir) if registry_dir else None
         self.version = version
@@ -203,9 +220,17 @@ class Emulator:
             delay = float(body.get("delay", 0))
             threading.Thread(target=self.restart, args=(delay,), daemon=True).start()
         elif route == "config":
-            for key in ("tokens_per_second", "prompt_tokens_per_second", "load_seconds",
-                        "warm_load_seconds", "gpu_fraction", "keep_alive", "num_ctx", "pull_bytes_per_second",
-                        "blob_bytes_per_second"):
+            for key in (
+                "tokens_per_second",
+                "prompt_tokens_per_second",
+                "load_seconds",
+                "warm_load_seconds",
+                "gpu_fraction",
+                "keep_alive",
+                "num_ctx",
+                "pull_bytes_per_second",
+                "blob_bytes_per_second",
+            ):
                 if key in body:
                     setattr(self, key, body[key])
         else:
@@ -213,19 +238,39 @@ class Emulator:
         return json_response(200, {"status": "ok"})
 
     # ------------------------------------------------------------ seed helpers
-    def seed_local_model(self, name, template=None, system=None, parameters=None, license=None,
-                         messages=None, **gguf_kwargs):
+    def seed_local_model(
+        self, name, template=None, system=None, parameters=None, license=None, messages=None, **gguf_kwargs
+    ):
         """Create a model from a generated GGUF directly in the models dir; returns its tag digest."""
-        return _seed(self.store, self.registry, name, gguf_kwargs, template=template, system=system,
-                     parameters=parameters, license=license, messages=messages)
+        return _seed(
+            self.store,
+            self.registry,
+            name,
+            gguf_kwargs,
+            template=template,
+            system=system,
+            parameters=parameters,
+            license=license,
+            messages=messages,
+        )
 
-    def seed_registry_model(self, name, template=None, system=None, parameters=None, license=None,
-                            messages=None, **gguf_kwargs):
+    def seed_registry_model(
+        self, name, template=None, system=None, parameters=None, license=None, messages=None, **gguf_kwargs
+    ):
         """Put a model into the fake registry so /api/pull can fetch it; returns its tag digest."""
         if self.registry.store is None:
             raise ValueError("Emulator was built without registry_dir")
-        return _seed(self.registry.store, Registry(), name, gguf_kwargs, template=template, system=system,
-                     parameters=parameters, license=license, messages=messages)
+        return _seed(
+            self.registry.store,
+            Registry(),
+            name,
+            gguf_kwargs,
+            template=template,
+            system=system,
+            parameters=parameters,
+            license=license,
+            messages=messages,
+        )
 
 
 def _seed(store, registry, name, gguf_kwargs, **fields):  # pylint: disable=redefined-builtin

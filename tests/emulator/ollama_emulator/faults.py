@@ -32,8 +32,16 @@ class Faults:
         times: how many consecutive requests from the nth on fail (0 = all of them).
         """
         with self._lock:
-            self._failures.append({"nth": int(nth), "status": int(status), "path": path,
-                                   "message": message, "times": int(times), "seen": 0})
+            self._failures.append(
+                {
+                    "nth": int(nth),
+                    "status": int(status),
+                    "path": path,
+                    "message": message,
+                    "times": int(times),
+                    "seen": 0,
+                }
+            )
 
     def drop_stream_after(self, lines, path=None):
         """Close the connection after `lines` NDJSON lines of the next matching stream."""
@@ -47,8 +55,13 @@ class Faults:
         for item in _as_list(spec.get("delay")):
             self.add_delay(item["seconds"], item.get("path"))
         for item in _as_list(spec.get("fail")):
-            self.fail_request(item.get("nth", 1), item.get("status", 500), item.get("path"),
-                              item.get("message", "internal server error"), item.get("times", 1))
+            self.fail_request(
+                item.get("nth", 1),
+                item.get("status", 500),
+                item.get("path"),
+                item.get("message", "internal server error"),
+                item.get("times", 1),
+            )
         for item in _as_list(spec.get("drop_stream")):
             self.drop_stream_after(item["lines"], item.get("path"))
 

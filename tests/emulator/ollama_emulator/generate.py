@@ -9,16 +9,49 @@ from .errors import HandlerError
 from .gojson import rfc3339_nano
 from .model import Model
 from .names import parse_name
-from .responses import NDJSON, JSON_CHARSET, Response, json_response
+from .responses import JSON_CHARSET, NDJSON, Response, json_response
 from .runner import keep_alive_ns
 
-WORDS = ("The", " sky", " is", " blue", " because", " air", " scatters", " short", " wavelengths",
-         " of", " sunlight", " more", " than", " long", " ones", ".")
+WORDS = (
+    "The",
+    " sky",
+    " is",
+    " blue",
+    " because",
+    " air",
+    " scatters",
+    " short",
+    " wavelengths",
+    " of",
+    " sunlight",
+    " more",
+    " than",
+    " long",
+    " ones",
+    ".",
+)
 DEFAULT_ANSWER_TOKENS = 24
-INT_OPTIONS = ("num_ctx", "num_batch", "num_gpu", "main_gpu", "num_thread", "num_keep", "seed",
-               "num_predict", "top_k", "repeat_last_n")
-FLOAT_OPTIONS = ("top_p", "min_p", "typical_p", "temperature", "repeat_penalty", "presence_penalty",
-                 "frequency_penalty")
+INT_OPTIONS = (
+    "num_ctx",
+    "num_batch",
+    "num_gpu",
+    "main_gpu",
+    "num_thread",
+    "num_keep",
+    "seed",
+    "num_predict",
+    "top_k",
+    "repeat_last_n",
+)
+FLOAT_OPTIONS = (
+    "top_p",
+    "min_p",
+    "typical_p",
+    "temperature",
+    "repeat_penalty",
+    "presence_penalty",
+    "frequency_penalty",
+)
 
 
 def count_tokens(text):
@@ -116,8 +149,9 @@ class GenerateApi:
         if empty:
             return self._load_only(model, request, keep_alive, chat)
         limit = int(options.get("num_predict", -1))
-        pieces, done_reason = self._answer(messages[-1].get("content", "") if chat and messages else prompt, limit,
-                                           request["model"])
+        pieces, done_reason = self._answer(
+            messages[-1].get("content", "") if chat and messages else prompt, limit, request["model"]
+        )
         eval_tokens = len(pieces)
         prompt_tokens = count_tokens(prompt) + (len(messages) * 3 if chat else 0)
         timing = Timing(cold, prompt_tokens, eval_tokens, self.emu, self.rate_for(model.name))
@@ -126,8 +160,12 @@ class GenerateApi:
         final.update({"done": True, "done_reason": done_reason})
         if not chat:
             final["context"] = token_ids(prompt, prompt_tokens) + token_ids("".join(pieces), eval_tokens)
-        metrics = {"prompt_eval_count": prompt_tokens, "prompt_eval_duration": timing.prompt,
-                   "eval_count": eval_tokens, "eval_duration": timing.eval}
+        metrics = {
+            "prompt_eval_count": prompt_tokens,
+            "prompt_eval_duration": timing.prompt,
+            "eval_count": eval_tokens,
+            "eval_duration": timing.eval,
+        }
 
         def finish():
             self.emu.runner.release(model, keep_alive)

@@ -5,29 +5,80 @@ import struct
 MAGIC = b"GGUF"
 ALIGNMENT = 32
 
-(T_UINT8, T_INT8, T_UINT16, T_INT16, T_UINT32, T_INT32, T_FLOAT32, T_BOOL, T_STRING,
- T_ARRAY, T_UINT64, T_INT64, T_FLOAT64) = range(13)
+(
+    T_UINT8,
+    T_INT8,
+    T_UINT16,
+    T_INT16,
+    T_UINT32,
+    T_INT32,
+    T_FLOAT32,
+    T_BOOL,
+    T_STRING,
+    T_ARRAY,
+    T_UINT64,
+    T_INT64,
+    T_FLOAT64,
+) = range(13)
 
-_SCALARS = {T_UINT8: "<B", T_INT8: "<b", T_UINT16: "<H", T_INT16: "<h", T_UINT32: "<I",
-            T_INT32: "<i", T_FLOAT32: "<f", T_BOOL: "<?", T_UINT64: "<Q", T_INT64: "<q",
-            T_FLOAT64: "<d"}
+_SCALARS = {
+    T_UINT8: "<B",
+    T_INT8: "<b",
+    T_UINT16: "<H",
+    T_INT16: "<h",
+    T_UINT32: "<I",
+    T_INT32: "<i",
+    T_FLOAT32: "<f",
+    T_BOOL: "<?",
+    T_UINT64: "<Q",
+    T_INT64: "<q",
+    T_FLOAT64: "<d",
+}
 
 # ggml tensor types: id -> (name, elements per block, bytes per block)
 TENSOR_TYPES = {
-    0: ("F32", 1, 4), 1: ("F16", 1, 2), 2: ("Q4_0", 32, 18), 3: ("Q4_1", 32, 20),
-    6: ("Q5_0", 32, 22), 7: ("Q5_1", 32, 24), 8: ("Q8_0", 32, 34), 9: ("Q8_1", 32, 36),
-    10: ("Q2_K", 256, 84), 11: ("Q3_K", 256, 110), 12: ("Q4_K", 256, 144),
-    13: ("Q5_K", 256, 176), 14: ("Q6_K", 256, 210), 15: ("Q8_K", 256, 292),
-    24: ("I8", 1, 1), 25: ("I16", 1, 2), 26: ("I32", 1, 4), 27: ("I64", 1, 8),
-    28: ("F64", 1, 8), 30: ("BF16", 1, 2),
+    0: ("F32", 1, 4),
+    1: ("F16", 1, 2),
+    2: ("Q4_0", 32, 18),
+    3: ("Q4_1", 32, 20),
+    6: ("Q5_0", 32, 22),
+    7: ("Q5_1", 32, 24),
+    8: ("Q8_0", 32, 34),
+    9: ("Q8_1", 32, 36),
+    10: ("Q2_K", 256, 84),
+    11: ("Q3_K", 256, 110),
+    12: ("Q4_K", 256, 144),
+    13: ("Q5_K", 256, 176),
+    14: ("Q6_K", 256, 210),
+    15: ("Q8_K", 256, 292),
+    24: ("I8", 1, 1),
+    25: ("I16", 1, 2),
+    26: ("I32", 1, 4),
+    27: ("I64", 1, 8),
+    28: ("F64", 1, 8),
+    30: ("BF16", 1, 2),
 }
 TENSOR_TYPE_IDS = {spec[0]: type_id for type_id, spec in TENSOR_TYPES.items()}
 
 # general.file_type -> the quantization level Ollama reports
 FILE_TYPES = {
-    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K",
-    11: "Q3_K_S", 12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S",
-    17: "Q5_K_M", 18: "Q6_K", 32: "BF16",
+    0: "F32",
+    1: "F16",
+    2: "Q4_0",
+    3: "Q4_1",
+    7: "Q8_0",
+    8: "Q5_0",
+    9: "Q5_1",
+    10: "Q2_K",
+    11: "Q3_K_S",
+    12: "Q3_K_M",
+    13: "Q3_K_L",
+    14: "Q4_K_S",
+    15: "Q4_K_M",
+    16: "Q5_K_S",
+    17: "Q5_K_M",
+    18: "Q6_K",
+    32: "BF16",
 }
 FILE_TYPE_IDS = {name: type_id for type_id, name in FILE_TYPES.items()}
 
@@ -37,6 +88,7 @@ class GGUFError(ValueError):
 
 
 # ---------------------------------------------------------------- writer
+
 
 def _pack_string(text):
     data = text.encode("utf-8")
@@ -48,8 +100,8 @@ def _value_type(value):
         return T_BOOL
     if isinstance(value, int):
         if value < 0:
-            return T_INT32 if value >= -2 ** 31 else T_INT64
-        return T_UINT32 if value < 2 ** 32 else T_UINT64
+            return T_INT32 if value >= -(2**31) else T_INT64
+        return T_UINT32 if value < 2**32 else T_UINT64
     if isinstance(value, float):
         return T_FLOAT32
     if isinstance(value, str):
@@ -91,10 +143,24 @@ def default_tensors(block_count, embedding_length):
     return tensors
 
 
-def make_gguf(path, architecture="qwen2", block_count=2, head_count=4, head_count_kv=2,
-              embedding_length=64, context_length=4096, key_length=None, value_length=None,
-              file_type=15, parameter_count=None, extra_kv=None, tensors=None, name=None,
-              padding=0, write_data=True):
+def make_gguf(
+    path,
+    architecture="qwen2",
+    block_count=2,
+    head_count=4,
+    head_count_kv=2,
+    embedding_length=64,
+    context_length=4096,
+    key_length=None,
+    value_length=None,
+    file_type=15,
+    parameter_count=None,
+    extra_kv=None,
+    tensors=None,
+    name=None,
+    padding=0,
+    write_data=True,
+):
     """Write a valid GGUF v3 file and return its path.
 
     tensors: list of (name, ggml type name, shape); data is zero-filled. padding adds zero
@@ -106,8 +172,19 @@ def make_gguf(path, architecture="qwen2", block_count=2, head_count=4, head_coun
         tensors = default_tensors(block_count, embedding_length)
     if parameter_count is None:
         parameter_count = sum(_element_count(tensor[2]) for tensor in tensors)
-    kvs = _default_kvs(architecture, name, file_type, parameter_count, block_count, context_length,
-                       embedding_length, head_count, head_count_kv, key_length, value_length)
+    kvs = _default_kvs(
+        architecture,
+        name,
+        file_type,
+        parameter_count,
+        block_count,
+        context_length,
+        embedding_length,
+        head_count,
+        head_count_kv,
+        key_length,
+        value_length,
+    )
     for key, value in (extra_kv or {}).items():
         if value is None:
             kvs.pop(key, None)
@@ -118,9 +195,12 @@ def make_gguf(path, architecture="qwen2", block_count=2, head_count=4, head_coun
     header += b"".join(_pack_kv(key, value, value_type) for key, (value, value_type) in kvs.items())
     infos, offset = [], 0
     for tensor_name, type_name, shape in tensors:
-        infos.append(_pack_string(tensor_name) + struct.pack("<I", len(shape))
-                     + b"".join(struct.pack("<Q", dim) for dim in shape)
-                     + struct.pack("<IQ", TENSOR_TYPE_IDS[type_name], offset))
+        infos.append(
+            _pack_string(tensor_name)
+            + struct.pack("<I", len(shape))
+            + b"".join(struct.pack("<Q", dim) for dim in shape)
+            + struct.pack("<IQ", TENSOR_TYPE_IDS[type_name], offset)
+        )
         offset += _align(_tensor_nbytes(type_name, shape))
     head = header + b"".join(infos)
     head += b"\0" * (_align(len(head)) - len(head))
@@ -132,18 +212,37 @@ def make_gguf(path, architecture="qwen2", block_count=2, head_count=4, head_coun
     return path
 
 
-def _default_kvs(architecture, name, file_type, parameter_count, block_count, context_length,
-                 embedding_length, head_count, head_count_kv, key_length, value_length):
+def _default_kvs(
+    architecture,
+    name,
+    file_type,
+    parameter_count,
+    block_count,
+    context_length,
+    embedding_length,
+    head_count,
+    head_count_kv,
+    key_length,
+    value_length,
+):
     """key -> (value, explicit GGUF type or None) in the order llama.cpp writes them."""
-    kvs = {"general.architecture": (architecture, None), "general.type": ("model", None),
-           "general.name": (name or architecture, None),
-           "general.file_type": (file_type, T_UINT32),
-           "general.parameter_count": (parameter_count, T_UINT64),
-           "general.quantization_version": (2, T_UINT32)}
-    arch = {"block_count": block_count, "context_length": context_length,
-            "embedding_length": embedding_length, "attention.head_count": head_count,
-            "attention.head_count_kv": head_count_kv, "attention.key_length": key_length,
-            "attention.value_length": value_length}
+    kvs = {
+        "general.architecture": (architecture, None),
+        "general.type": ("model", None),
+        "general.name": (name or architecture, None),
+        "general.file_type": (file_type, T_UINT32),
+        "general.parameter_count": (parameter_count, T_UINT64),
+        "general.quantization_version": (2, T_UINT32),
+    }
+    arch = {
+        "block_count": block_count,
+        "context_length": context_length,
+        "embedding_length": embedding_length,
+        "attention.head_count": head_count,
+        "attention.head_count_kv": head_count_kv,
+        "attention.key_length": key_length,
+        "attention.value_length": value_length,
+    }
     for key, value in arch.items():
         if value is not None:
             kvs["%s.%s" % (architecture, key)] = (value, T_UINT32)
@@ -164,6 +263,7 @@ def _element_count(shape):
 
 
 # ---------------------------------------------------------------- reader
+
 
 class _Reader:
     def __init__(self, handle):

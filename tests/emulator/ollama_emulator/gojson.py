@@ -9,8 +9,7 @@ import decimal
 import json
 import math
 
-_HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                 ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def go_string(text):
@@ -77,12 +76,21 @@ def go_value(value):
 def go_quote(text):
     """strconv.Quote, used by %#v for strings."""
     out = ['"']
-    named = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-             "\t": "\\t", "\v": "\\v", '"': '\\"', "\\": "\\\\"}
+    named = {
+        "\a": "\\a",
+        "\b": "\\b",
+        "\f": "\\f",
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\v": "\\v",
+        '"': '\\"',
+        "\\": "\\\\",
+    }
     for char in text:
         if char in named:
             out.append(named[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7f:
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
             out.append("\\x%02x" % ord(char))
         elif not char.isprintable() and char != " ":
             out.append("\\u%04x" % ord(char) if ord(char) < 0x10000 else "\\U%08x" % ord(char))

@@ -36,7 +36,7 @@ def split_host_port(host):
     """net.SplitHostPort's host, or the whole header when it has no port (then "[::1]" stays bracketed)."""
     if host.startswith("["):
         end = host.find("]")
-        if end > 0 and host[end + 1:end + 2] == ":" and ":" not in host[end + 2:]:
+        if end > 0 and host[end + 1 : end + 2] == ":" and ":" not in host[end + 2 :]:
             return host[1:end]
         return host
     if host.count(":") == 1:

@@ -89,20 +89,21 @@ class Model:
             caps.append("tools")
         if ".Suffix" in template:
             caps.append("insert")
-        if self.arch_kv("vision.block_count") is not None or any(
-                l.kind == "projector" for l in self.layers):
+        if self.arch_kv("vision.block_count") is not None or any(l.kind == "projector" for l in self.layers):
             caps.append("vision")
         if ".Think" in template:
             caps.append("thinking")
         return caps
 
     def details(self, with_lengths=False):
-        details = {"parent_model": self.parent,
-                   "format": self.config.get("model_format", ""),
-                   "family": self.config.get("model_family", ""),
-                   "families": self.config.get("model_families"),
-                   "parameter_size": self.config.get("model_type", ""),
-                   "quantization_level": self.config.get("file_type", "")}
+        details = {
+            "parent_model": self.parent,
+            "format": self.config.get("model_format", ""),
+            "family": self.config.get("model_family", ""),
+            "families": self.config.get("model_families"),
+            "parameter_size": self.config.get("model_type", ""),
+            "quantization_level": self.config.get("file_type", ""),
+        }
         if with_lengths:
             for key in ("context_length", "embedding_length"):
                 value = self.arch_kv(key)

@@ -4,10 +4,32 @@ import re
 
 from .errors import HandlerError
 
-INT_PARAMS = ("num_ctx", "num_batch", "num_gpu", "main_gpu", "num_thread", "num_keep", "seed",
-              "num_predict", "top_k", "repeat_last_n", "draft_num_predict", "mirostat")
-FLOAT_PARAMS = ("top_p", "min_p", "typical_p", "temperature", "repeat_penalty", "presence_penalty",
-                "frequency_penalty", "mirostat_tau", "mirostat_eta", "tfs_z")
+INT_PARAMS = (
+    "num_ctx",
+    "num_batch",
+    "num_gpu",
+    "main_gpu",
+    "num_thread",
+    "num_keep",
+    "seed",
+    "num_predict",
+    "top_k",
+    "repeat_last_n",
+    "draft_num_predict",
+    "mirostat",
+)
+FLOAT_PARAMS = (
+    "top_p",
+    "min_p",
+    "typical_p",
+    "temperature",
+    "repeat_penalty",
+    "presence_penalty",
+    "frequency_penalty",
+    "mirostat_tau",
+    "mirostat_eta",
+    "tfs_z",
+)
 BOOL_PARAMS = ("use_mmap", "use_mlock", "numa", "low_vram", "f16_kv", "penalize_newline")
 LIST_PARAMS = ("stop",)
 _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s+(.*)$", re.S)
@@ -16,7 +38,7 @@ _INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s+(.*)$", re.S)
 def _read_quoted(lines, index, rest):
     """Collect a "..." or \"\"\"...\"\"\" value that may span lines; returns (value, next index)."""
     delimiter = '"""' if rest.startswith('"""') else '"'
-    body = rest[len(delimiter):]
+    body = rest[len(delimiter) :]
     collected = []
     while True:
         end = body.find(delimiter)
@@ -41,8 +63,10 @@ def parse(text):
             continue
         match = _INSTRUCTION.match(line)
         if not match:
-            raise HandlerError(400, "command must be one of \"from\", \"license\", \"template\", "
-                                    "\"system\", \"adapter\", \"parameter\", or \"message\"")
+            raise HandlerError(
+                400,
+                'command must be one of "from", "license", "template", "system", "adapter", "parameter", or "message"',
+            )
         instruction, rest = match.group(1).lower(), match.group(2).strip()
         if rest.startswith('"'):
             rest, index = _read_quoted(lines, index, rest)
@@ -62,7 +86,7 @@ def typed_parameter(key, value):
         if key in BOOL_PARAMS:
             return value.lower() in ("1", "t", "true")
     except ValueError:
-        raise HandlerError(400, "invalid %s value \"%s\"" % (key, value)) from None
+        raise HandlerError(400, 'invalid %s value "%s"' % (key, value)) from None
     if key in LIST_PARAMS:
         return value
     raise HandlerError(400, "unknown parameter '%s'" % key)

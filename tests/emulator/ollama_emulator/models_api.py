@@ -46,9 +46,14 @@ class ModelsApi:
                     model = Model(self.store, name)
                 except (OSError, ValueError, KeyError):
                     continue
-                entry = {"name": name.shortest(), "model": name.shortest(),
-                         "modified_at": rfc3339_nano(model.modified_ns), "size": model.size,
-                         "digest": model.digest, "details": model.details(with_lengths=modern)}
+                entry = {
+                    "name": name.shortest(),
+                    "model": name.shortest(),
+                    "modified_at": rfc3339_nano(model.modified_ns),
+                    "size": model.size,
+                    "digest": model.digest,
+                    "details": model.details(with_lengths=modern),
+                }
                 if modern:
                     entry["capabilities"] = model.capabilities()
                 entries.append((model.modified_ns, entry))
@@ -112,8 +117,7 @@ class ModelsApi:
             return empty_response(200)
         got = self.store.receive_blob(digest, reader, length)
         if digest_hex(got) != digest_hex(digest):
-            return error_response(400, "digest mismatch, expected %s, got %s"
-                                  % (go_quote(digest), go_quote(got)))
+            return error_response(400, "digest mismatch, expected %s, got %s" % (go_quote(digest), go_quote(got)))
         return empty_response(201)
 
     # ------------------------------------------------------------ workers

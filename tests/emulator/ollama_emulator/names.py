@@ -22,8 +22,9 @@ class ModelName:
 
     @property
     def valid(self):
-        return bool(_HOST.match(self.host) and _PART.match(self.namespace)
-                    and _PART.match(self.model) and _TAG.match(self.tag))
+        return bool(
+            _HOST.match(self.host) and _PART.match(self.namespace) and _PART.match(self.model) and _TAG.match(self.tag)
+        )
 
     @property
     def parts(self):
@@ -59,7 +60,7 @@ def parse_name(text):
     slash = rest.rfind("/")
     colon = rest.rfind(":")
     if colon > slash:
-        rest, tag = rest[:colon], rest[colon + 1:]
+        rest, tag = rest[:colon], rest[colon + 1 :]
     parts = rest.split("/")
     if len(parts) > 3:
         return ModelName("", "", "", "")

@@ -32,8 +32,10 @@ def unix_seconds(stamp):
     return int(parsed.timestamp())
 
 
-_EXPECTING = {"Expecting property name enclosed in double quotes": "looking for beginning of object key string",
-              "Expecting value": "looking for beginning of value"}
+_EXPECTING = {
+    "Expecting property name enclosed in double quotes": "looking for beginning of object key string",
+    "Expecting value": "looking for beginning of value",
+}
 
 
 def go_syntax_error(raw, exc):
@@ -113,9 +115,14 @@ def _usage(native):
 
 
 def _chunk(chat_id, created, model, delta, finish_reason=None):
-    return {"id": chat_id, "object": "chat.completion.chunk", "created": created, "model": model,
-            "system_fingerprint": "fp_ollama",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]}
+    return {
+        "id": chat_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "system_fingerprint": "fp_ollama",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
 
 
 def _event(obj):
@@ -134,8 +141,14 @@ class OpenAIApi:
         data = None
         for entry in listed:
             model_id = entry.get("model") or entry["name"]
-            data = (data or []) + [{"id": model_id, "object": "model", "created": unix_seconds(entry["modified_at"]),
-                                    "owned_by": parse_name(model_id).namespace}]
+            data = (data or []) + [
+                {
+                    "id": model_id,
+                    "object": "model",
+                    "created": unix_seconds(entry["modified_at"]),
+                    "owned_by": parse_name(model_id).namespace,
+                }
+            ]
         return encoded(200, {"object": "list", "data": data})
 
     def chat_completions(self, raw):
@@ -147,8 +160,10 @@ class OpenAIApi:
         if request is None:
             return middleware_error(400, "EOF")
         if not isinstance(request, dict):
-            return middleware_error(400, "json: cannot unmarshal %s into Go value of type openai.ChatCompletionRequest"
-                                    % type(request).__name__)
+            return middleware_error(
+                400,
+                "json: cannot unmarshal %s into Go value of type openai.ChatCompletionRequest" % type(request).__name__,
+            )
         if not request.get("messages"):
             return middleware_error(400, "[] is too short - 'messages'")
         try:
@@ -156,8 +171,12 @@ class OpenAIApi:
         except HandlerError as exc:
             return middleware_error(exc.status, exc.message)
         stream = request.get("stream") is True
-        native_request = {"model": request.get("model") or "", "messages": messages,
-                          "options": _options(request), "stream": stream}
+        native_request = {
+            "model": request.get("model") or "",
+            "messages": messages,
+            "options": _options(request),
+            "stream": stream,
+        }
         try:
             native = self.emu.generate_api.chat(native_request)
         except HandlerError as exc:
@@ -175,12 +194,21 @@ class OpenAIApi:
         """openai.ToChatCompletion."""
         message = native.get("message") or {}
         reason = native.get("done_reason") or None
-        return {"id": chat_id, "object": "chat.completion", "created": unix_seconds(native["created_at"]),
-                "model": native["model"], "system_fingerprint": "fp_ollama",
-                "choices": [{"index": 0,
-                             "message": {"role": message.get("role", ""), "content": message.get("content", "")},
-                             "finish_reason": reason}],
-                "usage": _usage(native)}
+        return {
+            "id": chat_id,
+            "object": "chat.completion",
+            "created": unix_seconds(native["created_at"]),
+            "model": native["model"],
+            "system_fingerprint": "fp_ollama",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": message.get("role", ""), "content": message.get("content", "")},
+                    "finish_reason": reason,
+                }
+            ],
+            "usage": _usage(native),
+        }
 
     @staticmethod
     def _events(chat_id, lines, include_usage):

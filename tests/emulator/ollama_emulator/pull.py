@@ -21,9 +21,11 @@ class Registry:
 
     def dns_error(self, name, insecure=False):
         scheme = "http" if insecure else "https"
-        return ('pull model manifest: Get "%s://%s/v2/%s/%s/manifests/%s": dial tcp: lookup %s on %s:53: '
-                "no such host" % (scheme, name.host, name.namespace, name.model, name.tag,
-                                  name.host.split(":")[0], self.resolver))
+        return (
+            'pull model manifest: Get "%s://%s/v2/%s/%s/manifests/%s": dial tcp: lookup %s on %s:53: '
+            "no such host"
+            % (scheme, name.host, name.namespace, name.model, name.tag, name.host.split(":")[0], self.resolver)
+        )
 
     def locate(self, name, insecure=False):
         """The registry's stored name for `name`; raises the error the real pull reports."""

@@ -4,10 +4,10 @@ from . import gojson
 from .errors import StreamError
 
 JSON_CHARSET = "application/json; charset=utf-8"  # gin c.JSON / AbortWithStatusJSON
-JSON_PLAIN = "application/json"                   # stream:false results and worker errors
+JSON_PLAIN = "application/json"  # stream:false results and worker errors
 NDJSON = "application/x-ndjson"
-TEXT = "text/plain; charset=utf-8"                # gin c.String
-NOT_FOUND_TEXT = "text/plain"                     # gin's default 404 page
+TEXT = "text/plain; charset=utf-8"  # gin c.String
+NOT_FOUND_TEXT = "text/plain"  # gin's default 404 page
 
 
 class Response:
@@ -46,8 +46,8 @@ def deliver(worker, stream, legacy_errors=False):
     if not stream:
         last = None
         try:
-            for last in worker:
-                pass
+            for event in worker:
+                last = event
         except StreamError as exc:
             return error_response(exc.status or 500, exc.message, JSON_PLAIN)
         return json_response(200, last, JSON_PLAIN)

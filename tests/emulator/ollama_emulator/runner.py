@@ -6,7 +6,7 @@ import time
 
 from .gojson import rfc3339_nano
 
-FOREVER_NS = 2 ** 62
+FOREVER_NS = 2**62
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 _UNIT_NS = {"ns": 1, "us": 1e3, "µs": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9}
 
@@ -105,7 +105,16 @@ class Runner:
         live = [loaded for loaded in live if loaded is not None]
         live.sort(key=lambda loaded: loaded.expires_ns, reverse=True)
         fraction = float(self.emu.gpu_fraction)
-        return [{"name": l.name.shortest(), "model": l.name.shortest(), "size": l.size,
-                 "digest": l.digest, "details": l.details,
-                 "expires_at": rfc3339_nano(min(l.expires_ns, 253402300799 * 10 ** 9)),
-                 "size_vram": int(l.size * fraction), "context_length": l.num_ctx} for l in live]
+        return [
+            {
+                "name": l.name.shortest(),
+                "model": l.name.shortest(),
+                "size": l.size,
+                "digest": l.digest,
+                "details": l.details,
+                "expires_at": rfc3339_nano(min(l.expires_ns, 253402300799 * 10**9)),
+                "size_vram": int(l.size * fraction),
+                "context_length": l.num_ctx,
+            }
+            for l in live
+        ]

@@ -33,8 +33,7 @@ def parse_json_body(raw):
     except ValueError as exc:
         raise HandlerError(400, decode_error_text(text, exc)) from None
     if not isinstance(body, dict):
-        raise HandlerError(400, "json: cannot unmarshal %s into Go value of type api.Request"
-                           % type(body).__name__)
+        raise HandlerError(400, "json: cannot unmarshal %s into Go value of type api.Request" % type(body).__name__)
     return body
 
 
@@ -99,7 +98,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, emu, method, path, entry):
         if path.startswith(CONTROL_PREFIX):
-            return emu.control(method, path[len(CONTROL_PREFIX):], self._json_or_none())
+            return emu.control(method, path[len(CONTROL_PREFIX) :], self._json_or_none())
         refused = self._host_check(emu, method, path)
         if refused:
             self._read_body()

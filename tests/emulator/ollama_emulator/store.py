@@ -14,8 +14,18 @@ MANIFEST_MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 CONFIG_MEDIA_TYPE = "application/vnd.docker.container.image.v1+json"
 MEDIA_PREFIX = "application/vnd.ollama.image."
 DIGEST_RE = re.compile(r"^sha256[:-]([0-9a-fA-F]{64})$")
-CONFIG_KEYS = ("model_format", "model_family", "model_families", "model_type", "file_type",
-               "renderer", "parser", "requires", "architecture", "os")
+CONFIG_KEYS = (
+    "model_format",
+    "model_family",
+    "model_families",
+    "model_type",
+    "file_type",
+    "renderer",
+    "parser",
+    "requires",
+    "architecture",
+    "os",
+)
 _OMIT_EMPTY = ("renderer", "parser", "requires")
 
 
@@ -32,7 +42,7 @@ class Layer:
     @property
     def kind(self):
         """Short media type: model, system, params, template, license, messages, ..."""
-        return self.media_type[len(MEDIA_PREFIX):] if self.media_type.startswith(MEDIA_PREFIX) else ""
+        return self.media_type[len(MEDIA_PREFIX) :] if self.media_type.startswith(MEDIA_PREFIX) else ""
 
     def to_json(self):
         entry = {"mediaType": self.media_type, "digest": self.digest, "size": self.size}
@@ -159,8 +169,7 @@ class Store:
     def manifest(self, name):
         """(config Layer, [Layer]) of a stored model."""
         document = gojson_loads(self.manifest_bytes(name))
-        return (Layer.from_json(document["config"]),
-                [Layer.from_json(entry) for entry in document.get("layers") or []])
+        return (Layer.from_json(document["config"]), [Layer.from_json(entry) for entry in document.get("layers") or []])
 
     def manifest_digest(self, name):
         return hashlib.sha256(self.manifest_bytes(name)).hexdigest()
@@ -170,9 +179,12 @@ class Store:
 
     def write_manifest(self, name, config_layer, layers):
         """Write the manifest exactly as Go's json.Encoder does; returns its bytes."""
-        document = {"schemaVersion": 2, "mediaType": MANIFEST_MEDIA_TYPE,
-                    "config": config_layer.to_json(),
-                    "layers": [layer.to_json() for layer in layers]}
+        document = {
+            "schemaVersion": 2,
+            "mediaType": MANIFEST_MEDIA_TYPE,
+            "config": config_layer.to_json(),
+            "layers": [layer.to_json() for layer in layers],
+        }
         data = (gojson.dumps(document) + "\n").encode("utf-8")
         self.write_manifest_bytes(name, data)
         return data

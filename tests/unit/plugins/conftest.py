@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A stand-in for the pynvml module that answers like an RTX 3060 12 GB on driver 591.74."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import types
@@ -34,35 +36,36 @@ class NVMLError_NotFound(NVMLError):  # noqa: N801
 
 
 RTX_3060 = {
-    'nvmlDeviceGetName': 'NVIDIA GeForce RTX 3060',
-    'nvmlDeviceGetUUID': 'GPU-2f4e1f3c-6b5d-4c1e-9c55-0a4b0c3d5e6f',
-    'nvmlDeviceGetMemoryInfo': types.SimpleNamespace(total=12288 * MIB, used=426 * MIB, free=11862 * MIB),
-    'nvmlDeviceGetCudaComputeCapability': (8, 6),
-    'nvmlDeviceGetMemoryBusWidth': 192,
-    'nvmlDeviceGetTemperature': 41,
-    'nvmlDeviceGetPowerManagementLimit': 170000,
-    'nvmlDeviceGetUtilizationRates': types.SimpleNamespace(gpu=3, memory=1),
-    'nvmlDeviceGetCurrPcieLinkGeneration': 1,
-    'nvmlDeviceGetCurrPcieLinkWidth': 16,
-    'nvmlDeviceGetMaxPcieLinkGeneration': 4,
-    'nvmlDeviceGetMaxPcieLinkWidth': 16,
-    'nvmlDeviceGetComputeRunningProcesses': [
+    "nvmlDeviceGetName": "NVIDIA GeForce RTX 3060",
+    "nvmlDeviceGetUUID": "GPU-2f4e1f3c-6b5d-4c1e-9c55-0a4b0c3d5e6f",
+    "nvmlDeviceGetMemoryInfo": types.SimpleNamespace(total=12288 * MIB, used=426 * MIB, free=11862 * MIB),
+    "nvmlDeviceGetCudaComputeCapability": (8, 6),
+    "nvmlDeviceGetMemoryBusWidth": 192,
+    "nvmlDeviceGetTemperature": 41,
+    "nvmlDeviceGetPowerManagementLimit": 170000,
+    "nvmlDeviceGetUtilizationRates": types.SimpleNamespace(gpu=3, memory=1),
+    "nvmlDeviceGetCurrPcieLinkGeneration": 1,
+    "nvmlDeviceGetCurrPcieLinkWidth": 16,
+    "nvmlDeviceGetMaxPcieLinkGeneration": 4,
+    "nvmlDeviceGetMaxPcieLinkWidth": 16,
+    "nvmlDeviceGetComputeRunningProcesses": [
         types.SimpleNamespace(pid=4242, usedGpuMemory=4896 * MIB),
         types.SimpleNamespace(pid=77, usedGpuMemory=None),
     ],
 }
-PROCESS_NAMES = {4242: '/usr/local/bin/ollama'}
+PROCESS_NAMES = {4242: "/usr/local/bin/ollama"}
 
 
-def make_fake_pynvml(default_library=True, init_error=None, unsupported=(), device_count=1, cuda=13000,
-                     driver='591.74'):
+def make_fake_pynvml(
+    default_library=True, init_error=None, unsupported=(), device_count=1, cuda=13000, driver="591.74"
+):
     """A module object with the pynvml calls gpu_facts makes.
 
     default_library: whether loading libnvidia-ml.so.1 by soname works (False = WSL2 root without the linker path).
     init_error: name of the NVMLError subclass nvmlInit raises once the library is loaded.
     unsupported: NVML function names that raise NVMLError_NotSupported.
     """
-    fake = types.ModuleType('pynvml')
+    fake = types.ModuleType("pynvml")
     fake.NVMLError = NVMLError
     fake.NVMLError_LibraryNotFound = NVMLError_LibraryNotFound
     fake.NVMLError_DriverNotLoaded = NVMLError_DriverNotLoaded
@@ -77,29 +80,30 @@ def make_fake_pynvml(default_library=True, init_error=None, unsupported=(), devi
         if fake.nvmlLib is None:
             if not default_library:
                 raise NVMLError_LibraryNotFound()
-            fake.nvmlLib = 'libnvidia-ml.so.1 (default search)'
+            fake.nvmlLib = "libnvidia-ml.so.1 (default search)"
         if init_error is not None:
             raise getattr(fake, init_error)()
-        fake.events.append('init')
+        fake.events.append("init")
 
     def nvmlShutdown():
-        fake.events.append('shutdown')
+        fake.events.append("shutdown")
 
     def answer(name, value):
         def call(*args):
-            assert 'init' in fake.events, '%s called before nvmlInit' % name
+            assert "init" in fake.events, "%s called before nvmlInit" % name
             if name in unsupported:
                 raise NVMLError_NotSupported()
             return value(*args) if callable(value) else value
+
         return call
 
     def handle(index):
         if index >= device_count:
             raise NVMLError_NotFound()
-        return 'handle-%d' % index
+        return "handle-%d" % index
 
     def max_clock(dummy_handle, clock_type):
-        assert clock_type == 2, 'memory clock (NVML_CLOCK_MEM) expected'
+        assert clock_type == 2, "memory clock (NVML_CLOCK_MEM) expected"
         return 7501
 
     def process_name(pid):
@@ -109,12 +113,12 @@ def make_fake_pynvml(default_library=True, init_error=None, unsupported=(), devi
 
     fake.nvmlInit = nvmlInit
     fake.nvmlShutdown = nvmlShutdown
-    fake.nvmlDeviceGetCount = answer('nvmlDeviceGetCount', device_count)
-    fake.nvmlDeviceGetHandleByIndex = answer('nvmlDeviceGetHandleByIndex', handle)
-    fake.nvmlSystemGetDriverVersion = answer('nvmlSystemGetDriverVersion', driver)
-    fake.nvmlSystemGetCudaDriverVersion = answer('nvmlSystemGetCudaDriverVersion', cuda)
-    fake.nvmlSystemGetProcessName = answer('nvmlSystemGetProcessName', process_name)
-    fake.nvmlDeviceGetMaxClockInfo = answer('nvmlDeviceGetMaxClockInfo', max_clock)
+    fake.nvmlDeviceGetCount = answer("nvmlDeviceGetCount", device_count)
+    fake.nvmlDeviceGetHandleByIndex = answer("nvmlDeviceGetHandleByIndex", handle)
+    fake.nvmlSystemGetDriverVersion = answer("nvmlSystemGetDriverVersion", driver)
+    fake.nvmlSystemGetCudaDriverVersion = answer("nvmlSystemGetCudaDriverVersion", cuda)
+    fake.nvmlSystemGetProcessName = answer("nvmlSystemGetProcessName", process_name)
+    fake.nvmlDeviceGetMaxClockInfo = answer("nvmlDeviceGetMaxClockInfo", max_clock)
     for name, value in RTX_3060.items():
         setattr(fake, name, answer(name, _constant(value)))
     return fake
@@ -123,6 +127,7 @@ def make_fake_pynvml(default_library=True, init_error=None, unsupported=(), devi
 def _constant(value):
     def call(*args):
         return value
+
     return call
 
 

@@ -1,15 +1,18 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The one endpoint reader (module_utils/_endpoint.py): a decision table, run through the module path (_client, what
 every module's host option and OLLAMA_HOST go through) and the filter path (ollama_host, what the roles use), which
 must give identical answers."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible.errors import AnsibleFilterError
+
 from ansible_collections.local_llm.ollama.plugins.filter.ollama_host import ollama_host
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import base_url_from, resolve_base_url
 from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
@@ -107,22 +110,28 @@ def test_listen_brackets_ipv6_and_keeps_wildcards():
     assert parse_endpoint("0.0.0.0")["listen"] == "0.0.0.0:11434"
 
 
-@pytest.mark.parametrize("host, port, listen, url, loopback", [
-    ("127.0.0.1", 11500, "127.0.0.1:11500", "http://127.0.0.1:11500", True),
-    ("::1", "11500", "[::1]:11500", "http://[::1]:11500", True),
-    ("", 11434, ":11434", "http://127.0.0.1:11434", False),
-    ("0.0.0.0", 1, "0.0.0.0:1", "http://127.0.0.1:1", False),
-])
+@pytest.mark.parametrize(
+    "host, port, listen, url, loopback",
+    [
+        ("127.0.0.1", 11500, "127.0.0.1:11500", "http://127.0.0.1:11500", True),
+        ("::1", "11500", "[::1]:11500", "http://[::1]:11500", True),
+        ("", 11434, ":11434", "http://127.0.0.1:11434", False),
+        ("0.0.0.0", 1, "0.0.0.0:1", "http://127.0.0.1:1", False),
+    ],
+)
 def test_a_bare_address_with_its_port_given_separately(host, port, listen, url, loopback):
     endpoint = ollama_host(host, "ollama_docker_bind_address", port=port)
     assert (endpoint["listen"], endpoint["url"], endpoint["loopback"]) == (listen, url, loopback)
 
 
-@pytest.mark.parametrize("host, port, words", [
-    ("127.0.0.1:1", 2, "has a port of its own while the port is given separately"),
-    ("127.0.0.1", "http", "the port 'http'"),
-    ("127.0.0.1", 0, "the port '0'"),
-])
+@pytest.mark.parametrize(
+    "host, port, words",
+    [
+        ("127.0.0.1:1", 2, "has a port of its own while the port is given separately"),
+        ("127.0.0.1", "http", "the port 'http'"),
+        ("127.0.0.1", 0, "the port '0'"),
+    ],
+)
 def test_a_separate_port_is_checked_too(host, port, words):
     with pytest.raises(AnsibleFilterError, match="ollama_docker_bind_address.*" + words.replace("(", r"\(")):
         ollama_host(host, "ollama_docker_bind_address", port=port)

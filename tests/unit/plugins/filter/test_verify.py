@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """verify_table: the summary table of the verify role."""
 
 import pytest
@@ -26,7 +30,7 @@ def test_header_then_one_line_per_check():
 def test_columns_are_aligned():
     lines = verify_table(RESULTS)[1:]
     status_column = lines[0].index("STATUS")
-    assert [line[status_column:status_column + 4] for line in lines[1:]] == ["WARN", "PASS", "FAIL", "PASS"]
+    assert [line[status_column : status_column + 4] for line in lines[1:]] == ["WARN", "PASS", "FAIL", "PASS"]
 
 
 def test_missing_values_show_as_dash():
@@ -37,19 +41,25 @@ def test_numbers_are_shown_as_text():
     assert "4096" in verify_table(RESULTS)[4] and "16384" in verify_table(RESULTS)[4]
 
 
-@pytest.mark.parametrize("bad", [
-    "not a list",
-    [{"check": "x", "status": "OK"}],
-    [{"status": "PASS"}],
-    ["PASS"],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "not a list",
+        [{"check": "x", "status": "OK"}],
+        [{"status": "PASS"}],
+        ["PASS"],
+    ],
+)
 def test_bad_input_names_the_problem(bad):
     with pytest.raises(AnsibleFilterError, match="verify_table"):
         verify_table(bad)
 
 
 def test_parameters_match_numerically():
-    assert verify_parameters_mismatch({"num_ctx": 16384, "temperature": 0.3}, {"num_ctx": "16384", "temperature": 0.30}) == []
+    assert (
+        verify_parameters_mismatch({"num_ctx": 16384, "temperature": 0.3}, {"num_ctx": "16384", "temperature": 0.30})
+        == []
+    )
 
 
 def test_parameters_mismatch_names_actual_values():

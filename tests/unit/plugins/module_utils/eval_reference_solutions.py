@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Known-good answers to every bundled ollama_eval task: the hidden tests must pass with these (and fail with a
 stub), so a task whose tests are wrong is caught here rather than blamed on a model."""
 
@@ -8,38 +10,38 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 PYTHON = {
-    "py-clamp": '''
+    "py-clamp": """
 def clamp(value, low, high):
     if low > high:
         raise ValueError("low > high")
     return max(low, min(value, high))
-''',
-    "py-is-palindrome": '''
+""",
+    "py-is-palindrome": """
 def is_palindrome(text):
     kept = [c.lower() for c in text if c.isalnum()]
     return kept == kept[::-1]
-''',
-    "py-count-vowels": '''
+""",
+    "py-count-vowels": """
 def count_vowels(text):
     return sum(1 for c in text.lower() if c in "aeiou")
-''',
-    "py-fizzbuzz": '''
+""",
+    "py-fizzbuzz": """
 def fizzbuzz(n):
     out = []
     for i in range(1, n + 1):
         out.append("FizzBuzz" if i % 15 == 0 else "Fizz" if i % 3 == 0 else "Buzz" if i % 5 == 0 else str(i))
     return out
-''',
-    "py-reverse-words": '''
+""",
+    "py-reverse-words": """
 def reverse_words(sentence):
     return " ".join(reversed(sentence.split()))
-''',
-    "py-second-largest": '''
+""",
+    "py-second-largest": """
 def second_largest(numbers):
     values = sorted(set(numbers), reverse=True)
     return values[1] if len(values) > 1 else None
-''',
-    "py-flatten": '''
+""",
+    "py-flatten": """
 def flatten(nested):
     out, stack = [], [iter(nested)]
     while stack:
@@ -51,39 +53,39 @@ def flatten(nested):
         else:
             stack.pop()
     return out
-''',
-    "py-chunk": '''
+""",
+    "py-chunk": """
 def chunk(items, size):
     if size < 1:
         raise ValueError("size must be at least 1")
     return [items[i:i + size] for i in range(0, len(items), size)]
-''',
-    "py-digit-sum": '''
+""",
+    "py-digit-sum": """
 def digit_sum(n):
     return sum(int(d) for d in str(abs(n)))
-''',
-    "py-rle-encode": '''
+""",
+    "py-rle-encode": """
 import itertools
 
 def rle_encode(text):
     return "".join("%s%d" % (key, len(list(group))) for key, group in itertools.groupby(text))
-''',
-    "py-rle-decode": '''
+""",
+    "py-rle-decode": """
 import re
 
 def rle_decode(encoded):
     if not re.fullmatch(r"(?:\\D\\d+)*", encoded):
         raise ValueError("malformed: %r" % encoded)
     return "".join(char * int(count) for char, count in re.findall(r"(\\D)(\\d+)", encoded))
-''',
-    "py-anagram-groups": '''
+""",
+    "py-anagram-groups": """
 def group_anagrams(words):
     groups = {}
     for word in words:
         groups.setdefault("".join(sorted(word)), []).append(word)
     return sorted(sorted(group) for group in groups.values())
-''',
-    "py-balanced-brackets": '''
+""",
+    "py-balanced-brackets": """
 def is_balanced(text):
     pairs = {")": "(", "]": "[", "}": "{"}
     stack = []
@@ -94,8 +96,8 @@ def is_balanced(text):
             if not stack or stack.pop() != pairs[char]:
                 return False
     return not stack
-''',
-    "py-roman-to-int": '''
+""",
+    "py-roman-to-int": """
 def roman_to_int(numeral):
     values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
     total = 0
@@ -106,8 +108,8 @@ def roman_to_int(numeral):
         else:
             total += value
     return total
-''',
-    "py-int-to-roman": '''
+""",
+    "py-int-to-roman": """
 def int_to_roman(number):
     if not 1 <= number <= 3999:
         raise ValueError("out of range")
@@ -119,8 +121,8 @@ def int_to_roman(number):
             out += text
             number -= value
     return out
-''',
-    "py-merge-intervals": '''
+""",
+    "py-merge-intervals": """
 def merge_intervals(intervals):
     merged = []
     for start, end in sorted(intervals):
@@ -129,27 +131,27 @@ def merge_intervals(intervals):
         else:
             merged.append((start, end))
     return merged
-''',
-    "py-top-words": '''
+""",
+    "py-top-words": """
 import collections
 import re
 
 def top_words(text, n):
     counts = collections.Counter(re.findall(r"[a-z']+", text.lower()))
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
-''',
-    "py-binary-search": '''
+""",
+    "py-binary-search": """
 import bisect
 
 def binary_search(items, target):
     index = bisect.bisect_left(items, target)
     return index if index < len(items) and items[index] == target else -1
-''',
-    "py-transpose": '''
+""",
+    "py-transpose": """
 def transpose(matrix):
     return [list(row) for row in zip(*matrix)]
-''',
-    "py-parse-duration": '''
+""",
+    "py-parse-duration": """
 import re
 
 def parse_duration(text):
@@ -158,8 +160,8 @@ def parse_duration(text):
         raise ValueError("bad duration %r" % text)
     hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return hours * 3600 + minutes * 60 + seconds
-''',
-    "py-caesar": '''
+""",
+    "py-caesar": """
 def caesar(text, shift):
     out = []
     for char in text:
@@ -170,16 +172,16 @@ def caesar(text, shift):
         else:
             out.append(char)
     return "".join(out)
-''',
-    "py-camel-to-snake": '''
+""",
+    "py-camel-to-snake": """
 import re
 
 def camel_to_snake(name):
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\\1_\\2", name)
     name = re.sub(r"([a-z0-9])([A-Z])", r"\\1_\\2", name)
     return name.lower()
-''',
-    "py-moving-average": '''
+""",
+    "py-moving-average": """
 def moving_average(values, window):
     if window < 1 or window > len(values):
         raise ValueError("bad window")
@@ -189,8 +191,8 @@ def moving_average(values, window):
         total += values[i] - values[i - window]
         out.append(total / window)
     return out
-''',
-    "py-unique": '''
+""",
+    "py-unique": """
 def unique(items):
     seen = set()
     out = []
@@ -199,8 +201,8 @@ def unique(items):
             seen.add(item)
             out.append(item)
     return out
-''',
-    "py-lru-cache": '''
+""",
+    "py-lru-cache": """
 from collections import OrderedDict
 
 class LRUCache:
@@ -219,8 +221,8 @@ class LRUCache:
         self.data.move_to_end(key)
         if len(self.data) > self.capacity:
             self.data.popitem(last=False)
-''',
-    "py-shortest-path": '''
+""",
+    "py-shortest-path": """
 import heapq
 
 def shortest_path(graph, start, goal):
@@ -245,8 +247,8 @@ def shortest_path(graph, start, goal):
                 counter += 1
                 heapq.heappush(queue, (new, counter, neighbour))
     return None
-''',
-    "py-topo-sort": '''
+""",
+    "py-topo-sort": """
 def topo_sort(dependencies):
     nodes = list(dependencies)
     for reqs in dependencies.values():
@@ -273,8 +275,8 @@ def topo_sort(dependencies):
                 state[node] = "done"
                 order.append(node)
     return order
-''',
-    "py-levenshtein": '''
+""",
+    "py-levenshtein": """
 def levenshtein(a, b):
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -283,8 +285,8 @@ def levenshtein(a, b):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
     return previous[-1]
-''',
-    "py-lcs-length": '''
+""",
+    "py-lcs-length": """
 def lcs_length(a, b):
     previous = [0] * (len(b) + 1)
     for x in a:
@@ -293,8 +295,8 @@ def lcs_length(a, b):
             current.append(previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1]))
         previous = current
     return previous[-1]
-''',
-    "py-evaluate": '''
+""",
+    "py-evaluate": """
 import re
 
 def evaluate(expression):
@@ -340,8 +342,8 @@ def evaluate(expression):
     if peek() is not None:
         raise ValueError("trailing %r" % peek())
     return value
-''',
-    "py-get-path": '''
+""",
+    "py-get-path": """
 import re
 
 def get_path(data, path, default=None):
@@ -359,8 +361,8 @@ def get_path(data, path, default=None):
         except (KeyError, IndexError):
             return default
     return current
-''',
-    "py-valid-sudoku": '''
+""",
+    "py-valid-sudoku": """
 def is_valid_sudoku(board):
     seen = set()
     for r in range(9):
@@ -373,16 +375,16 @@ def is_valid_sudoku(board):
                 return False
             seen.update(keys)
     return True
-''',
-    "py-knapsack": '''
+""",
+    "py-knapsack": """
 def knapsack(items, capacity):
     best = [0] * (capacity + 1)
     for weight, value in items:
         for room in range(capacity, weight - 1, -1):
             best[room] = max(best[room], best[room - weight] + value)
     return best[capacity]
-''',
-    "py-spiral": '''
+""",
+    "py-spiral": """
 def spiral(matrix):
     out = []
     rows = [list(row) for row in matrix]
@@ -390,11 +392,11 @@ def spiral(matrix):
         out.extend(rows.pop(0))
         rows = [list(row) for row in zip(*rows)][::-1]
     return out
-''',
+""",
 }
 
 GO = {
-    "go-reverse": '''
+    "go-reverse": """
 func Reverse(s string) string {
     r := []rune(s)
     for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
@@ -402,8 +404,8 @@ func Reverse(s string) string {
     }
     return string(r)
 }
-''',
-    "go-is-prime": '''
+""",
+    "go-is-prime": """
 func IsPrime(n int) bool {
     if n < 2 {
         return false
@@ -415,8 +417,8 @@ func IsPrime(n int) bool {
     }
     return true
 }
-''',
-    "go-word-count": '''
+""",
+    "go-word-count": """
 import "strings"
 
 func WordCount(s string) map[string]int {
@@ -426,8 +428,8 @@ func WordCount(s string) map[string]int {
     }
     return counts
 }
-''',
-    "go-max-subarray": '''
+""",
+    "go-max-subarray": """
 func MaxSubarray(nums []int) int {
     if len(nums) == 0 {
         return 0
@@ -445,8 +447,8 @@ func MaxSubarray(nums []int) int {
     }
     return best
 }
-''',
-    "go-safe-counter": '''
+""",
+    "go-safe-counter": """
 import "sync"
 
 type Counter struct {
@@ -467,5 +469,5 @@ func (c *Counter) Value(key string) int {
     defer c.mu.Unlock()
     return c.counts[key]
 }
-''',
+""",
 }

@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Ollama client against a small scripted HTTP server from the standard library (real sockets)."""
+
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -12,8 +16,14 @@ import threading
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
-    OllamaClient, OllamaConnectionError, OllamaError, OllamaNotFound, parse_version,
-    version_at_least, REGISTRY_HINT, SERVICE_HINT,
+    REGISTRY_HINT,
+    SERVICE_HINT,
+    OllamaClient,
+    OllamaConnectionError,
+    OllamaError,
+    OllamaNotFound,
+    parse_version,
+    version_at_least,
 )
 
 try:
@@ -50,8 +60,9 @@ class ScriptedServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 server.log.append((self.command, self.path, body))
-                replies = server.script.get((self.command, self.path)) or [(404, "application/json",
-                                                                           b'{"error":"no route"}')]
+                replies = server.script.get((self.command, self.path)) or [
+                    (404, "application/json", b'{"error":"no route"}')
+                ]
                 reply = replies.pop(0) if len(replies) > 1 else replies[0]
                 if reply == "reset":
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
@@ -113,10 +124,18 @@ def free_port():
 # OLLAMA_HOST and the host option: tests/unit/plugins/filter/test_endpoint_table.py (one table, both paths).
 
 
-@pytest.mark.parametrize("version, minimum, expected", [
-    ("0.32.15", "0.5.5", True), ("0.5.5", "0.5.5", True), ("0.5.4", "0.5.5", False),
-    ("0.5.5-rc1", "0.5.5", True), ("0.0.0", "0.5.5", True), ("0.10.0", "0.9.9", True), ("garbage", "0.5.5", True),
-])
+@pytest.mark.parametrize(
+    "version, minimum, expected",
+    [
+        ("0.32.15", "0.5.5", True),
+        ("0.5.5", "0.5.5", True),
+        ("0.5.4", "0.5.5", False),
+        ("0.5.5-rc1", "0.5.5", True),
+        ("0.0.0", "0.5.5", True),
+        ("0.10.0", "0.9.9", True),
+        ("garbage", "0.5.5", True),
+    ],
+)
 def test_version_comparison(version, minimum, expected):
     assert version_at_least(version, minimum) is expected
 
@@ -128,6 +147,7 @@ def test_parse_version():
 
 
 # ---------------------------------------------------------------- errors and retries
+
 
 def test_models_null_is_none_and_entries_must_be_objects(server, sleeps):
     server.on("GET", "/api/tags", json_reply(200, {"models": None}))
@@ -161,8 +181,13 @@ def test_not_found_is_distinct_and_names_everything(server, sleeps):
 
 
 def test_5xx_on_reads_retried_with_exponential_backoff(server, sleeps):
-    server.on("GET", "/api/tags", json_reply(500, {"error": "boom"}), json_reply(503, {"error": "busy"}),
-              json_reply(200, {"models": []}))
+    server.on(
+        "GET",
+        "/api/tags",
+        json_reply(500, {"error": "boom"}),
+        json_reply(503, {"error": "busy"}),
+        json_reply(200, {"models": []}),
+    )
     assert client_for(server.url, sleeps).list_models() == []
     assert sleeps == [0.5, 1.0]
     assert len(server.log) == 3
@@ -223,6 +248,7 @@ def test_answer_that_is_not_json(server, sleeps):
 
 # ---------------------------------------------------------------- NDJSON streams
 
+
 def test_error_line_inside_a_200_stream_recorded_pull(server, sleeps):
     server.on("POST", "/api/pull", (200, "application/x-ndjson", fixture_bytes("pull_stream.ndjson")))
     seen = []
@@ -236,16 +262,26 @@ def test_error_line_inside_a_200_stream_recorded_pull(server, sleeps):
 
 
 def test_registry_error_without_stream_gets_the_same_hint(server, sleeps):
-    server.on("POST", "/api/create", (500, "application/json",
-                                      fixture_bytes("../fixtures/pull_stream.ndjson").splitlines()[1]))
+    server.on(
+        "POST",
+        "/api/create",
+        (500, "application/json", fixture_bytes("../fixtures/pull_stream.ndjson").splitlines()[1]),
+    )
     with pytest.raises(OllamaError) as info:
         client_for(server.url, sleeps).create({"model": "m", "from": "does-not-exist"})
     assert info.value.status == 500 and info.value.hint == REGISTRY_HINT
 
 
 def test_unknown_model_pull_hint(server, sleeps):
-    server.on("POST", "/api/pull", (200, "application/x-ndjson",
-                                    b'{"status":"pulling manifest"}\n{"error":"pull model manifest: file does not exist"}\n'))
+    server.on(
+        "POST",
+        "/api/pull",
+        (
+            200,
+            "application/x-ndjson",
+            b'{"status":"pulling manifest"}\n{"error":"pull model manifest: file does not exist"}\n',
+        ),
+    )
     with pytest.raises(OllamaError) as info:
         client_for(server.url, sleeps).pull("nope")
     assert "no such model or tag" in str(info.value)
@@ -267,14 +303,18 @@ def test_stream_without_success_line_fails(server, sleeps):
 
 
 def test_legacy_error_line_with_status(server, sleeps):
-    server.on("POST", "/api/create", (200, "application/x-ndjson",
-                                      b'{"error":"neither \'from\' or \'files\' was specified","status":400}\n'))
+    server.on(
+        "POST",
+        "/api/create",
+        (200, "application/x-ndjson", b'{"error":"neither \'from\' or \'files\' was specified","status":400}\n'),
+    )
     with pytest.raises(OllamaError) as info:
         client_for(server.url, sleeps).create({"model": "m", "modelfile": "FROM x"})
     assert info.value.status == 400 and "neither" in info.value.server_message
 
 
 # ---------------------------------------------------------------- blobs and readiness
+
 
 def test_blob_head_and_upload(server, sleeps, tmp_path):
     digest = "sha256:" + "ab" * 32

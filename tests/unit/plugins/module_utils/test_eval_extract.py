@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Code extraction over the reply shapes models produce."""
 
 from __future__ import absolute_import, division, print_function
@@ -16,41 +18,92 @@ PROMPT = 'def add(a, b):\n    """Return a + b."""\n'
 # (name, reply, expected code, how)
 PYTHON_CORPUS = [
     ("plain fenced block", "```python\n" + ADD + "```", ADD, "fenced"),
-    ("prose around the block",
-     "Sure! Here's an implementation:\n\n```python\n" + ADD + "```\n\nThis runs in O(1).", ADD, "fenced"),
+    (
+        "prose around the block",
+        "Sure! Here's an implementation:\n\n```python\n" + ADD + "```\n\nThis runs in O(1).",
+        ADD,
+        "fenced",
+    ),
     ("py tag", "```py\n" + ADD + "```", ADD, "fenced"),
     ("python3 tag and trailing text on the fence line", "```python3 title=add.py\n" + ADD + "```", ADD, "fenced"),
     ("untagged fence", "```\n" + ADD + "```", ADD, "fenced"),
     ("tilde fence", "~~~python\n" + ADD + "~~~\n", ADD, "fenced"),
-    ("four backticks around a block that contains three",
-     "````python\n" + ADD + "# ```not the end```\n````", ADD + "# ```not the end```\n", "fenced"),
+    (
+        "four backticks around a block that contains three",
+        "````python\n" + ADD + "# ```not the end```\n````",
+        ADD + "# ```not the end```\n",
+        "fenced",
+    ),
     ("CRLF line ends", ("```python\n" + ADD + "```").replace("\n", "\r\n"), ADD, "fenced"),
-    ("solution then a usage example: the block that defines the function",
-     "```python\n" + ADD + "```\n\nUsage:\n\n```python\nprint(add(1, 2))\n```", ADD, "fenced"),
-    ("usage example first, then the solution",
-     "You call it like this:\n```python\nadd(1, 2)\n```\nImplementation:\n```python\n" + ADD + "```", ADD, "fenced"),
-    ("a first try and a corrected version: the last one",
-     "```python\ndef add(a, b):\n    return a - b\n```\nOops, fixed:\n```python\n" + ADD + "```", ADD, "fenced"),
-    ("shell and output blocks are ignored",
-     "```bash\npip install nothing\n```\n```python\n" + ADD + "```\n```text\n3\n```", ADD, "fenced"),
-    ("block indented in a list item", "1. Write the function:\n\n   ```python\n   def add(a, b):\n       return a + b\n"
-     "   ```\n", ADD, "fenced"),
-    ("answer cut inside the block (num_predict)", "Here:\n```python\ndef add(a, b):\n    return a + b\n",
-     ADD, "unclosed fence"),
-    ("think section with a decoy block",
-     "<think>Maybe ```python\ndef add(a, b):\n    return 0\n``` no.</think>\n```python\n" + ADD + "```", ADD, "fenced"),
+    (
+        "solution then a usage example: the block that defines the function",
+        "```python\n" + ADD + "```\n\nUsage:\n\n```python\nprint(add(1, 2))\n```",
+        ADD,
+        "fenced",
+    ),
+    (
+        "usage example first, then the solution",
+        "You call it like this:\n```python\nadd(1, 2)\n```\nImplementation:\n```python\n" + ADD + "```",
+        ADD,
+        "fenced",
+    ),
+    (
+        "a first try and a corrected version: the last one",
+        "```python\ndef add(a, b):\n    return a - b\n```\nOops, fixed:\n```python\n" + ADD + "```",
+        ADD,
+        "fenced",
+    ),
+    (
+        "shell and output blocks are ignored",
+        "```bash\npip install nothing\n```\n```python\n" + ADD + "```\n```text\n3\n```",
+        ADD,
+        "fenced",
+    ),
+    (
+        "block indented in a list item",
+        "1. Write the function:\n\n   ```python\n   def add(a, b):\n       return a + b\n   ```\n",
+        ADD,
+        "fenced",
+    ),
+    (
+        "answer cut inside the block (num_predict)",
+        "Here:\n```python\ndef add(a, b):\n    return a + b\n",
+        ADD,
+        "unclosed fence",
+    ),
+    (
+        "think section with a decoy block",
+        "<think>Maybe ```python\ndef add(a, b):\n    return 0\n``` no.</think>\n```python\n" + ADD + "```",
+        ADD,
+        "fenced",
+    ),
     ("[PYTHON] tags", "[PYTHON]\n" + ADD + "[/PYTHON]", ADD, "tagged"),
     ("bare code, nothing else", ADD, ADD, "bare"),
-    ("bare code after prose and before prose",
-     "The function is simple.\n\n" + ADD + "\nIt adds the numbers.", ADD, "bare"),
-    ("bare code with an import and a helper",
-     "import math\n\ndef helper(x):\n    return x\n\n" + ADD, "import math\n\ndef helper(x):\n    return x\n\n" + ADD,
-     "bare"),
+    (
+        "bare code after prose and before prose",
+        "The function is simple.\n\n" + ADD + "\nIt adds the numbers.",
+        ADD,
+        "bare",
+    ),
+    (
+        "bare code with an import and a helper",
+        "import math\n\ndef helper(x):\n    return x\n\n" + ADD,
+        "import math\n\ndef helper(x):\n    return x\n\n" + ADD,
+        "bare",
+    ),
     ("completion: only the indented body", "    return a + b\n", PROMPT + "    return a + b\n", "body"),
-    ("completion in a block: only the body", "```python\n    return a + b\n```", PROMPT + "    return a + b\n",
-     "fenced"),
-    ("unicode in the code", "```python\ndef add(a, b):\n    # größer → ✓\n    return a + b\n```",
-     "def add(a, b):\n    # größer → ✓\n    return a + b\n", "fenced"),
+    (
+        "completion in a block: only the body",
+        "```python\n    return a + b\n```",
+        PROMPT + "    return a + b\n",
+        "fenced",
+    ),
+    (
+        "unicode in the code",
+        "```python\ndef add(a, b):\n    # größer → ✓\n    return a + b\n```",
+        "def add(a, b):\n    # größer → ✓\n    return a + b\n",
+        "fenced",
+    ),
     ("a class as entry point", "```python\nclass Add:\n    pass\n```", "class Add:\n    pass\n", "fenced"),
 ]
 
@@ -79,13 +132,16 @@ def test_replies_without_code(name, reply):
 GO_FUNC = "func Add(a, b int) int {\n\treturn a + b\n}\n"
 
 
-@pytest.mark.parametrize("reply, code, how", [
-    ("```go\npackage main\n\n" + GO_FUNC + "```", "package main\n\n" + GO_FUNC, "fenced"),
-    ("```golang\n" + GO_FUNC + "```\nAnd a test:\n```go\nfunc TestAdd(t *testing.T) {}\n```", GO_FUNC, "fenced"),
-    ("```python\nprint(1)\n```\n```go\n" + GO_FUNC + "```", GO_FUNC, "fenced"),
-    ("Here it is.\n\npackage solution\n\n" + GO_FUNC + "\nThat's all.", "package solution\n\n" + GO_FUNC, "bare"),
-    ("No Go code here.", None, None),
-])
+@pytest.mark.parametrize(
+    "reply, code, how",
+    [
+        ("```go\npackage main\n\n" + GO_FUNC + "```", "package main\n\n" + GO_FUNC, "fenced"),
+        ("```golang\n" + GO_FUNC + "```\nAnd a test:\n```go\nfunc TestAdd(t *testing.T) {}\n```", GO_FUNC, "fenced"),
+        ("```python\nprint(1)\n```\n```go\n" + GO_FUNC + "```", GO_FUNC, "fenced"),
+        ("Here it is.\n\npackage solution\n\n" + GO_FUNC + "\nThat's all.", "package solution\n\n" + GO_FUNC, "bare"),
+        ("No Go code here.", None, None),
+    ],
+)
 def test_go_reply_shapes(reply, code, how):
     found = extract_code(reply, "go", "Add")
     assert (found.code, found.how) == (code, how)

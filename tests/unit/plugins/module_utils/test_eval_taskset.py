@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The bundled ollama_eval tasks: well formed, and their hidden tests accept a known-good answer and reject a stub."""
 
 from __future__ import absolute_import, division, print_function

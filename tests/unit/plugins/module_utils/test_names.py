@@ -1,27 +1,38 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_names: model name parts, the shortest form, and the errors for invalid names."""
+
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
-    InvalidModelName, find_model, normalize_name, parse_name,
+    InvalidModelName,
+    find_model,
+    normalize_name,
+    parse_name,
 )
 
 
-@pytest.mark.parametrize("given, shortest", [
-    ("llama3.2", "llama3.2:latest"),
-    ("llama3.2:3b", "llama3.2:3b"),
-    ("library/llama3.2:3b", "llama3.2:3b"),
-    ("registry.ollama.ai/library/llama3.2", "llama3.2:latest"),
-    ("myuser/mymodel", "myuser/mymodel:latest"),
-    ("registry.ollama.ai/myuser/mymodel:v1", "myuser/mymodel:v1"),
-    ("localhost:5000/team/model:q4", "localhost:5000/team/model:q4"),
-    ("localhost:5000/team/model", "localhost:5000/team/model:latest"),
-    ("hf.co/bartowski/Qwen-GGUF:Q4_K_M", "hf.co/bartowski/Qwen-GGUF:Q4_K_M"),
-    ("  tiny-gemma  ", "tiny-gemma:latest"),
-])
+@pytest.mark.parametrize(
+    "given, shortest",
+    [
+        ("llama3.2", "llama3.2:latest"),
+        ("llama3.2:3b", "llama3.2:3b"),
+        ("library/llama3.2:3b", "llama3.2:3b"),
+        ("registry.ollama.ai/library/llama3.2", "llama3.2:latest"),
+        ("myuser/mymodel", "myuser/mymodel:latest"),
+        ("registry.ollama.ai/myuser/mymodel:v1", "myuser/mymodel:v1"),
+        ("localhost:5000/team/model:q4", "localhost:5000/team/model:q4"),
+        ("localhost:5000/team/model", "localhost:5000/team/model:latest"),
+        ("hf.co/bartowski/Qwen-GGUF:Q4_K_M", "hf.co/bartowski/Qwen-GGUF:Q4_K_M"),
+        ("  tiny-gemma  ", "tiny-gemma:latest"),
+    ],
+)
 def test_shortest_form(given, shortest):
     assert normalize_name(given) == shortest
 
@@ -31,16 +42,19 @@ def test_parts_and_defaults():
     assert (name.host, name.namespace, name.model, name.tag) == ("registry.ollama.ai", "library", "llama3", "latest")
 
 
-@pytest.mark.parametrize("bad, fragment", [
-    ("", "non-empty"),
-    ("a/b/c/d", "too many"),
-    ("model:", "tag"),
-    ("-model", "model part"),
-    ("model:ta g", "tag"),
-    ("name with space", "model part"),
-    ("ns!/model", "namespace"),
-    ("model@sha256:abc", "digests"),
-])
+@pytest.mark.parametrize(
+    "bad, fragment",
+    [
+        ("", "non-empty"),
+        ("a/b/c/d", "too many"),
+        ("model:", "tag"),
+        ("-model", "model part"),
+        ("model:ta g", "tag"),
+        ("name with space", "model part"),
+        ("ns!/model", "namespace"),
+        ("model@sha256:abc", "digests"),
+    ],
+)
 def test_invalid_names_explain_the_rule(bad, fragment):
     with pytest.raises(InvalidModelName) as info:
         parse_name(bad)
@@ -48,12 +62,15 @@ def test_invalid_names_explain_the_rule(bad, fragment):
     assert "[host/][namespace/]model[:tag]" in str(info.value)
 
 
-@pytest.mark.parametrize("bad, words", [
-    ("x" * 81, "has a model part of 81 characters; at most 80 are allowed"),
-    ("x" * 5000, "has a model part of 5000 characters; at most 80 are allowed"),
-    ("m:" + "t" * 81, "has a tag part of 81 characters; at most 80 are allowed"),
-    ("n" * 81 + "/m", "has a namespace part of 81 characters"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ("x" * 81, "has a model part of 81 characters; at most 80 are allowed"),
+        ("x" * 5000, "has a model part of 5000 characters; at most 80 are allowed"),
+        ("m:" + "t" * 81, "has a tag part of 81 characters; at most 80 are allowed"),
+        ("n" * 81 + "/m", "has a namespace part of 81 characters"),
+    ],
+)
 def test_too_long_parts_say_how_long_without_repeating_it_all(bad, words):
     with pytest.raises(InvalidModelName) as info:
         parse_name(bad)

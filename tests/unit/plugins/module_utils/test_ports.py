@@ -1,29 +1,46 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_ports: `ss` output and cgroups read into who owns a port."""
+
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._ports import (
-    DOCKER, FREE, OLLAMA_NATIVE, OTHER, parse_ss, port_owner, split_address, unit_from_cgroup,
+    DOCKER,
+    FREE,
+    OLLAMA_NATIVE,
+    OTHER,
+    parse_ss,
+    port_owner,
+    split_address,
+    unit_from_cgroup,
 )
 
 # Real `ss -ltnpeH` lines (iproute2 6.1): a process of uid 65534 shown; a root socket whose process ss cannot show
 # (this sandboxed kernel hides it even from root). The systemd host's cgroup paths are put into the same format.
 SS_E_SHOWN = 'LISTEN 0      128    127.0.0.1:11519 0.0.0.0:* users:(("python3",pid=18535,fd=3)) uid:65534 ino:2611879 sk:57 cgroup:/ <->'
-SS_E_HIDDEN_ROOT = 'LISTEN 0      128      0.0.0.0:2024  0.0.0.0:* ino:1677 sk:d cgroup:/ <->'
-SS_E_HIDDEN_NATIVE = ('LISTEN 0      4096   127.0.0.1:11434 0.0.0.0:* uid:999 ino:48211 sk:3 '
-                      'cgroup:/system.slice/ollama.service <->')
-SS_E_HIDDEN_UID_ONLY = 'LISTEN 0      4096   127.0.0.1:11434 0.0.0.0:* uid:999 ino:48211 sk:3 <->'
-SS_E_HIDDEN_DOCKER = 'LISTEN 0      4096     0.0.0.0:11434 0.0.0.0:* ino:9120 sk:7 cgroup:/system.slice/docker.service <->'
+SS_E_HIDDEN_ROOT = "LISTEN 0      128      0.0.0.0:2024  0.0.0.0:* ino:1677 sk:d cgroup:/ <->"
+SS_E_HIDDEN_NATIVE = (
+    "LISTEN 0      4096   127.0.0.1:11434 0.0.0.0:* uid:999 ino:48211 sk:3 cgroup:/system.slice/ollama.service <->"
+)
+SS_E_HIDDEN_UID_ONLY = "LISTEN 0      4096   127.0.0.1:11434 0.0.0.0:* uid:999 ino:48211 sk:3 <->"
+SS_E_HIDDEN_DOCKER = (
+    "LISTEN 0      4096     0.0.0.0:11434 0.0.0.0:* ino:9120 sk:7 cgroup:/system.slice/docker.service <->"
+)
 
 # Real `ss -ltnpH` lines (iproute2 6.1, Debian 12), one per kind of holder.
-SS_OUTPUT = "\n".join([
-    'LISTEN 0      4096       127.0.0.1:35557      0.0.0.0:*    users:(("containerd",pid=49,fd=11))',
-    'LISTEN 0      4096       127.0.0.1:11434      0.0.0.0:*    users:(("docker-proxy",pid=300,fd=4))',
-    'LISTEN 0      5            0.0.0.0:11500      0.0.0.0:*    users:(("python3",pid=41,fd=3))',
-    'LISTEN 0      4096            [::]:11501         [::]:*    users:(("ollama",pid=77,fd=3))',
-    'LISTEN 0      128                *:11502            *:*',
-])
+SS_OUTPUT = "\n".join(
+    [
+        'LISTEN 0      4096       127.0.0.1:35557      0.0.0.0:*    users:(("containerd",pid=49,fd=11))',
+        'LISTEN 0      4096       127.0.0.1:11434      0.0.0.0:*    users:(("docker-proxy",pid=300,fd=4))',
+        'LISTEN 0      5            0.0.0.0:11500      0.0.0.0:*    users:(("python3",pid=41,fd=3))',
+        'LISTEN 0      4096            [::]:11501         [::]:*    users:(("ollama",pid=77,fd=3))',
+        "LISTEN 0      128                *:11502            *:*",
+    ]
+)
 
 CGROUP_V1 = "12:pids:/docker/abc/system.slice/ollama.service\n1:name=systemd:/docker/abc/system.slice/ollama.service\n"
 CGROUP_V2 = "0::/system.slice/docker.service\n"
@@ -45,8 +62,16 @@ def test_split_address_forms():
 
 def test_parse_ss_keeps_only_the_port():
     listeners = parse_ss(SS_OUTPUT, 11434)
-    assert listeners == [{"address": "127.0.0.1", "port": 11434, "uid": None, "unit": None, "container": None,
-                          "processes": [{"name": "docker-proxy", "pid": 300}]}]
+    assert listeners == [
+        {
+            "address": "127.0.0.1",
+            "port": 11434,
+            "uid": None,
+            "unit": None,
+            "container": None,
+            "processes": [{"name": "docker-proxy", "pid": 300}],
+        }
+    ]
     assert parse_ss(SS_OUTPUT, 1) == []
 
 
@@ -85,9 +110,16 @@ def test_free_port(tmp_path):
 
 
 def test_parse_ss_reads_the_socket_owner_and_cgroup():
-    assert parse_ss(SS_E_SHOWN, 11519) == [{
-        "address": "127.0.0.1", "port": 11519, "uid": 65534, "unit": None, "container": None,
-        "processes": [{"name": "python3", "pid": 18535}]}]
+    assert parse_ss(SS_E_SHOWN, 11519) == [
+        {
+            "address": "127.0.0.1",
+            "port": 11519,
+            "uid": 65534,
+            "unit": None,
+            "container": None,
+            "processes": [{"name": "python3", "pid": 18535}],
+        }
+    ]
     assert parse_ss(SS_E_HIDDEN_ROOT, 2024)[0]["uid"] is None
     assert parse_ss(SS_E_HIDDEN_NATIVE, 11434)[0]["unit"] == "ollama.service"
 
@@ -126,8 +158,10 @@ OUTER = "a" * 64
 def test_container_on_the_host_network_is_docker(tmp_path):
     """With network_mode host the container's own process holds the port: its cgroup names the container."""
     ss = 'LISTEN 0      4096       127.0.0.1:11434      0.0.0.0:*    users:(("ollama",pid=90,fd=3))'
-    for cgroup in ("0::/system.slice/docker-%s.scope\n" % INNER,
-                   "12:pids:/docker/%s/docker/%s\n1:name=systemd:/docker/%s/docker/%s\n" % (OUTER, INNER, OUTER, INNER)):
+    for cgroup in (
+        "0::/system.slice/docker-%s.scope\n" % INNER,
+        "12:pids:/docker/%s/docker/%s\n1:name=systemd:/docker/%s/docker/%s\n" % (OUTER, INNER, OUTER, INNER),
+    ):
         proc = make_proc(tmp_path / cgroup[:2].strip(":"), {90: cgroup, "self": "0::/docker/%s\n" % OUTER})
         result = port_owner(ss, 11434, proc)
         assert result["holder"] == DOCKER
@@ -138,8 +172,13 @@ def test_container_on_the_host_network_is_docker(tmp_path):
 def test_native_unit_or_own_container_is_not_a_container(tmp_path):
     """A unit inside a container platform, and processes of the container the module runs in, are no container."""
     ss = 'LISTEN 0      4096       127.0.0.1:11434      0.0.0.0:*    users:(("ollama",pid=91,fd=3))'
-    proc = make_proc(tmp_path, {91: "1:name=systemd:/docker/%s/system.slice/ollama.service\n" % OUTER,
-                                "self": "1:name=systemd:/docker/%s\n" % OUTER})
+    proc = make_proc(
+        tmp_path,
+        {
+            91: "1:name=systemd:/docker/%s/system.slice/ollama.service\n" % OUTER,
+            "self": "1:name=systemd:/docker/%s\n" % OUTER,
+        },
+    )
     assert port_owner(ss, 11434, proc)["holder"] == OLLAMA_NATIVE
     other = 'LISTEN 0      5       127.0.0.1:11500      0.0.0.0:*    users:(("python3",pid=92,fd=3))'
     make_proc(tmp_path, {92: "1:name=systemd:/docker/%s\n" % OUTER})

@@ -1,12 +1,20 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_server_env: OLLAMA_* names and values, secrets never echoed, Compose environment text."""
+
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._server_env import (
-    compose_environment, environment_errors, origin_is_local, remote_origins,
+    compose_environment,
+    environment_errors,
+    origin_is_local,
+    remote_origins,
 )
 
 
@@ -23,8 +31,9 @@ def test_invalid_names(name):
 
 @pytest.mark.parametrize("value,words", [("a\nb", "a newline"), ("a\rb", "a carriage return"), ("a\x00", "a NUL byte")])
 def test_invalid_values(value, words):
-    assert environment_errors({"A": value}, "opt") == ["opt: the value of A contains %s; environment values must be "
-                                                       "a single line" % words]
+    assert environment_errors({"A": value}, "opt") == [
+        "opt: the value of A contains %s; environment values must be a single line" % words
+    ]
 
 
 def test_secret_values_are_never_echoed():
@@ -34,20 +43,40 @@ def test_secret_values_are_never_echoed():
 
 def test_compose_environment_doubles_every_dollar_and_writes_text():
     assert compose_environment({"P": "pa$word ${HOME} $$", "B": True, "F": False, "N": None, "I": 3}) == {
-        "P": "pa$$word $${HOME} $$$$", "B": "1", "F": "0", "N": "", "I": "3"}
+        "P": "pa$$word $${HOME} $$$$",
+        "B": "1",
+        "F": "0",
+        "N": "",
+        "I": "3",
+    }
 
 
 def test_not_a_dict():
     assert environment_errors(["A=1"], "opt") == ["opt must be a dict of NAME: value, got list"]
 
 
-@pytest.mark.parametrize("origin,local", [
-    ("http://localhost", True), ("https://localhost:3000", True), ("http://app.localhost:8080", True),
-    ("http://127.0.0.1:5173", True), ("http://127.1.2.3", True), ("https://[::1]:8443", True),
-    ("chrome-extension://abcdefgh", True), ("app://obsidian.md", True), ("vscode-webview://x", True),
-    ("*", False), ("http://localhost:*", False), ("chrome-extension://*", False), ("https://example.com", False),
-    ("http://192.168.1.10", False), ("http://0.0.0.0", False), ("localhost", False), ("http://localhost.evil.com", False),
-])
+@pytest.mark.parametrize(
+    "origin,local",
+    [
+        ("http://localhost", True),
+        ("https://localhost:3000", True),
+        ("http://app.localhost:8080", True),
+        ("http://127.0.0.1:5173", True),
+        ("http://127.1.2.3", True),
+        ("https://[::1]:8443", True),
+        ("chrome-extension://abcdefgh", True),
+        ("app://obsidian.md", True),
+        ("vscode-webview://x", True),
+        ("*", False),
+        ("http://localhost:*", False),
+        ("chrome-extension://*", False),
+        ("https://example.com", False),
+        ("http://192.168.1.10", False),
+        ("http://0.0.0.0", False),
+        ("localhost", False),
+        ("http://localhost.evil.com", False),
+    ],
+)
 def test_origin_is_local(origin, local):
     assert origin_is_local(origin) is local
 

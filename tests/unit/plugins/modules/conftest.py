@@ -1,9 +1,12 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """ansible.module_utils.testing.patch_module_args came with ansible-core 2.19; under 2.17 and 2.18 the tests get the
 same context manager, built the way those versions read module arguments (basic._ANSIBLE_ARGS)."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import contextlib

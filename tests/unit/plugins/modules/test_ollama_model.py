@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Pure logic of ollama_model: desired spec from options, comparison with /api/show, diff, create bodies."""
+
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -12,8 +16,15 @@ import os
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager import (
-    ModelSpecError, changed_fields, desired_spec, expected_state, legacy_create_request, needs_base,
-    render_state, state_from_show, structured_create_request,
+    ModelSpecError,
+    changed_fields,
+    desired_spec,
+    expected_state,
+    legacy_create_request,
+    needs_base,
+    render_state,
+    state_from_show,
+    structured_create_request,
 )
 from ansible_collections.local_llm.ollama.plugins.modules.ollama_model import argument_spec
 
@@ -40,8 +51,11 @@ def spec_of(**given):
 
 
 def derived_spec(**overrides):
-    given = dict(name="tiny-gemma-derived", system="You are a terse assistant.",
-                 parameters={"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2})
+    given = dict(
+        name="tiny-gemma-derived",
+        system="You are a terse assistant.",
+        parameters={"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
+    )
     given["from"] = "tiny-gemma"
     given.update(overrides)
     return spec_of(**given)[1]
@@ -59,10 +73,15 @@ def base_state():
 
 def test_state_from_recorded_show(derived_state):
     assert derived_state == {
-        "from": "tiny-gemma:latest", "model": BLOB, "adapters": [], "quantize": "Q4_K_M",
-        "template": "{{ .Prompt }}", "system": "You are a terse assistant.",
+        "from": "tiny-gemma:latest",
+        "model": BLOB,
+        "adapters": [],
+        "quantize": "Q4_K_M",
+        "template": "{{ .Prompt }}",
+        "system": "You are a terse assistant.",
         "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
-        "messages": [], "license": None,
+        "messages": [],
+        "license": None,
     }
 
 
@@ -120,8 +139,9 @@ def test_other_parent_and_system(derived_state):
 
 
 def test_template_and_messages_and_license(derived_state):
-    spec = derived_spec(template="{{ .System }} {{ .Prompt }}", messages=[{"role": "user", "content": "hi"}],
-                        license="MIT")
+    spec = derived_spec(
+        template="{{ .System }} {{ .Prompt }}", messages=[{"role": "user", "content": "hi"}], license="MIT"
+    )
     assert changed_fields(derived_state, expected_state(spec, derived_state)) == ["template", "messages", "license"]
 
 
@@ -163,6 +183,7 @@ def test_quantize_compared_with_quantization_level(derived_state):
 
 # ---------------------------------------------------------------- desired spec validation
 
+
 def test_pull_is_the_default_source():
     assert desired_spec(options(name="llama3.2")) == ("pull", None)
 
@@ -182,21 +203,24 @@ def test_modelfile_path_resolves_relative_gguf_and_adapter(tmp_path):
     assert spec["adapters"] == [str(tmp_path / "lora.gguf")]
 
 
-@pytest.mark.parametrize("given, fragment", [
-    (dict(modelfile="FROM x\nPARAMETER foo 1\n"), "modelfile: line 2: unknown parameter 'foo'"),
-    (dict(modelfile="SYSTEM hi\n"), "no FROM line"),
-    (dict(modelfile="FROM ./relative.gguf\n"), "relative paths need modelfile_path"),
-    (dict(modelfile="FROM /no/such/file.gguf\n"), "no such file exists"),
-    (dict(modelfile="FROM bad name!\n"), "invalid model part"),
-    (dict(modelfile="FROM x\n", system="s"), "cannot be combined with system"),
-    (dict(parameters={"num_ctx": 1}), "need a base: add from"),
-    (dict(parameters={"num_ctx": "big"}, **{"from": "x"}), "parameters: parameter 'num_ctx': expected an integer"),
-    (dict(parameters={"mirostat": 1}, **{"from": "x"}), "removed from Ollama"),
-    (dict(gguf_path="/no/such.gguf"), "gguf_path: /no/such.gguf is not a file"),
-    (dict(quantize="q3_bogus", **{"from": "x"}), "quantize: 'q3_bogus'"),
-    (dict(license=[1], **{"from": "x"}), "license: give a string"),
-    (dict(**{"from": "a b"}), "from: model name"),
-])
+@pytest.mark.parametrize(
+    "given, fragment",
+    [
+        (dict(modelfile="FROM x\nPARAMETER foo 1\n"), "modelfile: line 2: unknown parameter 'foo'"),
+        (dict(modelfile="SYSTEM hi\n"), "no FROM line"),
+        (dict(modelfile="FROM ./relative.gguf\n"), "relative paths need modelfile_path"),
+        (dict(modelfile="FROM /no/such/file.gguf\n"), "no such file exists"),
+        (dict(modelfile="FROM bad name!\n"), "invalid model part"),
+        (dict(modelfile="FROM x\n", system="s"), "cannot be combined with system"),
+        (dict(parameters={"num_ctx": 1}), "need a base: add from"),
+        (dict(parameters={"num_ctx": "big"}, **{"from": "x"}), "parameters: parameter 'num_ctx': expected an integer"),
+        (dict(parameters={"mirostat": 1}, **{"from": "x"}), "removed from Ollama"),
+        (dict(gguf_path="/no/such.gguf"), "gguf_path: /no/such.gguf is not a file"),
+        (dict(quantize="q3_bogus", **{"from": "x"}), "quantize: 'q3_bogus'"),
+        (dict(license=[1], **{"from": "x"}), "license: give a string"),
+        (dict(**{"from": "a b"}), "from: model name"),
+    ],
+)
 def test_bad_input_named(given, fragment):
     with pytest.raises(ModelSpecError) as info:
         desired_spec(options(name="m", **given))
@@ -205,12 +229,16 @@ def test_bad_input_named(given, fragment):
 
 # ---------------------------------------------------------------- create request bodies
 
+
 def test_structured_request():
     spec = derived_spec(messages=[{"role": "user", "content": "hi"}], license="MIT")
     assert structured_create_request("tiny-gemma-derived:latest", spec) == {
-        "model": "tiny-gemma-derived:latest", "from": "tiny-gemma:latest", "system": "You are a terse assistant.",
+        "model": "tiny-gemma-derived:latest",
+        "from": "tiny-gemma:latest",
+        "system": "You are a terse assistant.",
         "parameters": {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2},
-        "messages": [{"role": "user", "content": "hi"}], "license": ["MIT"],
+        "messages": [{"role": "user", "content": "hi"}],
+        "license": ["MIT"],
     }
 
 
@@ -220,11 +248,17 @@ def test_gguf_requests_both_forms(tmp_path):
     kind, spec = spec_of(name="m", gguf_path=str(path), parameters={"num_ctx": 8}, quantize="Q8_0")
     spec["gguf_digest"] = BLOB
     assert structured_create_request("m:latest", spec) == {
-        "model": "m:latest", "files": {"w.gguf": "sha256:" + BLOB}, "parameters": {"num_ctx": 8},
-        "quantize": "Q8_0"}
+        "model": "m:latest",
+        "files": {"w.gguf": "sha256:" + BLOB},
+        "parameters": {"num_ctx": 8},
+        "quantize": "Q8_0",
+    }
     legacy = legacy_create_request("m:latest", spec)
-    assert legacy == {"model": "m:latest", "quantize": "Q8_0",
-                      "modelfile": "FROM @sha256:%s\nPARAMETER num_ctx 8\n" % BLOB}
+    assert legacy == {
+        "model": "m:latest",
+        "quantize": "Q8_0",
+        "modelfile": "FROM @sha256:%s\nPARAMETER num_ctx 8\n" % BLOB,
+    }
 
 
 def test_render_state_for_diff_uses_blob_when_no_parent(base_state):
@@ -241,11 +275,15 @@ def test_desired_spec_does_not_mutate_options():
 
 # ---------------------------------------------------------------- bad inputs found before any request
 
-@pytest.mark.parametrize("option, words", [
-    ("gguf_path", "gguf_path is empty; give the path of a local GGUF file, or leave the option out"),
-    ("modelfile_path", "modelfile_path is empty; give the path of a Modelfile on the managed host"),
-    ("from", "from is empty; give an existing model name"),
-])
+
+@pytest.mark.parametrize(
+    "option, words",
+    [
+        ("gguf_path", "gguf_path is empty; give the path of a local GGUF file, or leave the option out"),
+        ("modelfile_path", "modelfile_path is empty; give the path of a Modelfile on the managed host"),
+        ("from", "from is empty; give an existing model name"),
+    ],
+)
 def test_an_empty_source_is_an_error_not_a_pull(option, words):
     with pytest.raises(ModelSpecError, match=words):
         desired_spec(options(name="m", **{option: "  "}))
@@ -268,8 +306,9 @@ def test_a_file_that_is_not_gguf_is_refused_before_upload(tmp_path, layout):
 
 
 def test_a_missing_modelfile_path_speaks_of_a_modelfile(tmp_path):
-    with pytest.raises(ModelSpecError, match="modelfile_path: .* is not a file on the managed host; give the path "
-                                             "of a Modelfile$"):
+    with pytest.raises(
+        ModelSpecError, match="modelfile_path: .* is not a file on the managed host; give the path of a Modelfile$"
+    ):
         desired_spec(options(name="m", modelfile_path=str(tmp_path / "nope" / "Modelfile")))
 
 
@@ -283,13 +322,16 @@ def test_a_relative_from_in_modelfile_path_resolves_against_the_modelfile_folder
     assert spec["gguf"] == str(folder / "w.gguf")
 
 
-@pytest.mark.parametrize("parameters, words", [
-    ({"num_ctx": -5}, "parameter 'num_ctx': expected an integer in 1..2147483647, got -5"),
-    ({"num_ctx": 0}, "parameter 'num_ctx': expected an integer in 1..2147483647, got 0"),
-    ({"num_ctx": 1e20}, "parameter 'num_ctx': expected an integer in 1..2147483647, got 100000000000000000000"),
-    ({"seed": 2 ** 40}, "parameter 'seed': expected an integer in -2147483648..2147483647"),
-    ({"num_batch": "0"}, "parameter 'num_batch': expected an integer in 1..2147483647, got 0"),
-])
+@pytest.mark.parametrize(
+    "parameters, words",
+    [
+        ({"num_ctx": -5}, "parameter 'num_ctx': expected an integer in 1..2147483647, got -5"),
+        ({"num_ctx": 0}, "parameter 'num_ctx': expected an integer in 1..2147483647, got 0"),
+        ({"num_ctx": 1e20}, "parameter 'num_ctx': expected an integer in 1..2147483647, got 100000000000000000000"),
+        ({"seed": 2**40}, "parameter 'seed': expected an integer in -2147483648..2147483647"),
+        ({"num_batch": "0"}, "parameter 'num_batch': expected an integer in 1..2147483647, got 0"),
+    ],
+)
 def test_integer_parameters_out_of_range_are_refused(parameters, words):
     with pytest.raises(ModelSpecError, match="parameters: " + words.replace(".", r"\.")):
         desired_spec(options(name="m", **{"from": "llama3.2", "parameters": parameters}))

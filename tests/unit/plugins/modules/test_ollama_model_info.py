@@ -1,6 +1,11 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""ollama_model_info: the GPU share, model selection and the show summary from recorded answers."""
+
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -9,7 +14,11 @@ import os
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.modules.ollama_model_info import (
-    architecture_of, describe_running, gpu_percent, select_models, show_summary,
+    architecture_of,
+    describe_running,
+    gpu_percent,
+    select_models,
+    show_summary,
 )
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtures")
@@ -20,10 +29,18 @@ def recorded(name):
         return json.load(handle)
 
 
-@pytest.mark.parametrize("size, size_vram, percent", [
-    (100, 100, 100.0), (287246908, 0, 0.0), (3, 1, 33.3), (3, 2, 66.7), (1000, 625, 62.5), (0, 0, None),
-    (None, 5, None),
-])
+@pytest.mark.parametrize(
+    "size, size_vram, percent",
+    [
+        (100, 100, 100.0),
+        (287246908, 0, 0.0),
+        (3, 1, 33.3),
+        (3, 2, 66.7),
+        (1000, 625, 62.5),
+        (0, 0, None),
+        (None, 5, None),
+    ],
+)
 def test_gpu_percent(size, size_vram, percent):
     assert gpu_percent(size, size_vram) == percent
 

@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
+# Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """port_owner_info end to end inside the test process: real AnsibleModule, a real listening socket read by the real
 `ss`, and a stand-in `ss` for what this machine cannot produce (a socket whose processes are hidden)."""
 
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -15,16 +17,15 @@ import socket
 import stat
 
 import pytest
-
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.local_llm.ollama.plugins.modules import port_owner_info
 
 # ss -ltnpeH with the process hidden: a socket of the current user's uid in no systemd unit.
-HIDDEN_SS = '''#!/bin/sh
+HIDDEN_SS = """#!/bin/sh
 [ "$1" = "-ltnpeH" ] || { echo "unexpected arguments: $*" >&2; exit 2; }
 echo "LISTEN 0      4096   127.0.0.1:11434 0.0.0.0:* uid:%d ino:48211 sk:3 <->"
-''' % os.getuid()
+""" % os.getuid()
 
 
 def run_module(capsys, args):
