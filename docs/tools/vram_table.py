@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import sys
+import tempfile
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAGE = os.path.join(REPO_ROOT, "docs", "model-strategy.md")
@@ -23,12 +24,19 @@ MARKER = "vram-table"
 
 
 def load_planner():
-    """plugins/module_utils/_vram.py by path: standard library only, so no collection install is needed."""
-    path = os.path.join(REPO_ROOT, "plugins", "module_utils", "_vram.py")
-    spec = importlib.util.spec_from_file_location("local_llm_ollama_vram", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """plugins/module_utils/_vram.py from this checkout, through a temporary ansible_collections tree when the
+    collection is not importable (the planner needs only the standard library and _server_env)."""
+    name = "ansible_collections.local_llm.ollama.plugins.module_utils._vram"
+    try:
+        found = importlib.util.find_spec("ansible_collections.local_llm.ollama") is not None
+    except ImportError:
+        found = False
+    if not found:
+        base = tempfile.mkdtemp(prefix="llo-docs-")
+        os.makedirs(os.path.join(base, "ansible_collections", "local_llm"))
+        os.symlink(REPO_ROOT, os.path.join(base, "ansible_collections", "local_llm", "ollama"))
+        sys.path.insert(0, base)
+    return importlib.import_module(name)
 
 
 vram = load_planner()

@@ -100,20 +100,6 @@ def resolve_base_url(host=None, environ=None):
 # ---------------------------------------------------------------- versions
 
 
-def parse_version(text):
-    """'0.32.15' -> (0, 32, 15) (at least three parts); pre-release suffixes ignored; unparsable -> None."""
-    parsed = _version.parse_lenient(text)
-    return None if parsed is None else (parsed + (0, 0))[: max(3, len(parsed))]
-
-
-def version_at_least(version, minimum):
-    """True when ``version`` >= ``minimum``; a dev build reporting 0.0.0 counts as newest."""
-    parsed = parse_version(version)
-    if parsed is None or not any(parsed):
-        return True
-    return _version.at_least(parsed, parse_version(minimum))
-
-
 # ---------------------------------------------------------------- errors
 
 
@@ -382,7 +368,7 @@ class OllamaClient:
         return data[key]
 
     def supports_structured_create(self):
-        return version_at_least(self.version(), STRUCTURED_CREATE_VERSION)
+        return _version.server_at_least(self.version(), STRUCTURED_CREATE_VERSION)
 
     # -- endpoints
 

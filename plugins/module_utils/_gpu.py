@@ -21,8 +21,6 @@ import os
 import re
 import subprocess
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _version
-
 # Where the Windows NVIDIA driver injects libnvidia-ml.so.1 and nvidia-smi into a WSL2 distribution.
 # Not on root's PATH (sudo's secure_path), so both readers look here explicitly.
 WSL_LIB_DIR = "/usr/lib/wsl/lib"
@@ -470,13 +468,3 @@ def gather_gpu_facts(pynvml, run_command, get_bin_path, wsl2, wsl_lib_dir=WSL_LI
 def _with_errors(facts, errors):
     facts["probe_errors"] = list(errors)
     return facts
-
-
-def version_tuple(text):
-    """ "591.74" -> (591, 74); ValueError unless text is dot-separated non-negative integers."""
-    return _version.parse_strict(text)
-
-
-def version_at_least(found, required):
-    """Compare dotted versions part by part, missing parts counting as 0 ("545" < "591.74")."""
-    return _version.at_least(version_tuple(found), version_tuple(required))

@@ -17,6 +17,51 @@ __metaclass__ = type
 import ipaddress
 import re
 
+# The variables Ollama 0.32.15 reads (envconfig/config.go); any other OLLAMA_* name draws a warning.
+KNOWN_VARIABLES = (
+    "OLLAMA_HOST",
+    "OLLAMA_MODELS",
+    "OLLAMA_KEEP_ALIVE",
+    "OLLAMA_CONTEXT_LENGTH",
+    "OLLAMA_NUM_PARALLEL",
+    "OLLAMA_MAX_LOADED_MODELS",
+    "OLLAMA_MAX_QUEUE",
+    "OLLAMA_FLASH_ATTENTION",
+    "OLLAMA_KV_CACHE_TYPE",
+    "OLLAMA_GPU_OVERHEAD",
+    "OLLAMA_LOAD_TIMEOUT",
+    "OLLAMA_ORIGINS",
+    "OLLAMA_DEBUG",
+    "OLLAMA_NOPRUNE",
+    "OLLAMA_NOHISTORY",
+    "OLLAMA_SCHED_SPREAD",
+    "OLLAMA_LLM_LIBRARY",
+    "OLLAMA_VULKAN",
+    "OLLAMA_IGPU_ENABLE",
+    "OLLAMA_GO_TEMPLATE",
+    "OLLAMA_REMOTES",
+    "OLLAMA_NO_CLOUD",
+    "OLLAMA_AUTH",
+    "OLLAMA_MAX_TRANSFER_STREAMS",
+    "OLLAMA_EDITOR",
+    "OLLAMA_DEBUG_LOG_REQUESTS",
+)
+# Names earlier releases read and 0.32.15 no longer does: setting one has no effect.
+REMOVED_VARIABLES = (
+    "OLLAMA_NEW_ENGINE",
+    "OLLAMA_NEW_ESTIMATES",
+    "OLLAMA_MULTIUSER_CACHE",
+    "OLLAMA_TMPDIR",
+    "OLLAMA_INTEL_GPU",
+    "OLLAMA_MAX_VRAM",
+    "OLLAMA_RUNNERS_DIR",
+)
+# strconv.ParseBool's false spellings; Ollama reads any other non-empty value as true.
+FALSE_WORDS = ("0", "f", "F", "false", "FALSE", "False")
+KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
+# llama.cpp and Ollama quantize the KV cache only with flash attention on (else they fall back to f16).
+QUANTIZED_KV_TYPES = ("q8_0", "q4_0")
+
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FORBIDDEN_IN_VALUES = (("\n", "a newline"), ("\r", "a carriage return"), ("\x00", "a NUL byte"))
 LOCAL_ORIGIN_HOSTS = ("localhost",)
@@ -52,6 +97,61 @@ def environment_errors(environment, option):
     return errors
 
 
+def is_true(value):
+    """How Ollama reads a boolean setting: anything but empty or one of strconv.ParseBool's false words is true."""
+    text = value_text(value).strip()
+    return text != "" and text not in FALSE_WORDS
+
+
+def kv_cache_type(environment):
+    """The OLLAMA_KV_CACHE_TYPE an environment sets, "" when none."""
+    return value_text(environment.get("OLLAMA_KV_CACHE_TYPE")).strip()
+
+
+def cache_problems(environment, option):
+    """An unknown KV cache type, or a quantized one without flash attention."""
+    cache_type = kv_cache_type(environment)
+    if cache_type and cache_type not in KV_CACHE_TYPES:
+        return [
+            "%s: OLLAMA_KV_CACHE_TYPE=%s is not a cache type Ollama knows; use one of %s"
+            % (option, cache_type, ", ".join(KV_CACHE_TYPES))
+        ]
+    if cache_type in QUANTIZED_KV_TYPES and not is_true(environment.get("OLLAMA_FLASH_ATTENTION")):
+        flash = environment.get("OLLAMA_FLASH_ATTENTION")
+        state = "not set" if flash is None else '"%s" (off)' % value_text(flash)
+        return [
+            "%s: OLLAMA_KV_CACHE_TYPE=%s needs flash attention, but OLLAMA_FLASH_ATTENTION is %s. Set "
+            'OLLAMA_FLASH_ATTENTION: "1", or use OLLAMA_KV_CACHE_TYPE=f16' % (option, cache_type, state)
+        ]
+    return []
+
+
+def name_warnings(environment, option):
+    """OLLAMA_* names Ollama does not read: unknown ones (a typo?) and removed ones."""
+    names = sorted(name for name in environment if isinstance(name, str) and name.startswith("OLLAMA_"))
+    unknown = [name for name in names if name not in KNOWN_VARIABLES + REMOVED_VARIABLES]
+    removed = [name for name in names if name in REMOVED_VARIABLES]
+    warnings = []
+    if unknown:
+        warnings.append("%s sets %s, unknown to Ollama (typo?); passed on anyway" % (option, ", ".join(unknown)))
+    if removed:
+        warnings.append("%s sets %s, removed from Ollama: no effect" % (option, ", ".join(removed)))
+    return warnings
+
+
+def environment_report(environment, option):
+    """Every rule for a server environment at once: errors (refuse), warnings (say), and the settings read from it."""
+    errors = environment_errors(environment, option)
+    if not isinstance(environment, dict):
+        return {"errors": errors, "warnings": [], "flash_attention": False, "kv_cache_type": ""}
+    return {
+        "errors": errors + cache_problems(environment, option),
+        "warnings": name_warnings(environment, option),
+        "flash_attention": is_true(environment.get("OLLAMA_FLASH_ATTENTION")),
+        "kv_cache_type": kv_cache_type(environment),
+    }
+
+
 def compose_environment(environment):
     """The environment as a Compose file's ``environment`` mapping: values as text, each ``$`` doubled.
 
@@ -59,6 +159,33 @@ def compose_environment(environment):
     dollar sign, so a value reaches the container exactly as written.
     """
     return dict((name, value_text(value).replace("$", "$$")) for name, value in environment.items())
+
+
+def _by_name(environment):
+    """Names in the order Jinja's dictsort gives (case-insensitive), so files written before keep their order."""
+    return sorted(environment, key=lambda name: name.lower())
+
+
+def systemd_environment(environment):
+    """The environment as the values of a systemd drop-in's ``Environment=`` lines, sorted by name: each
+    ``"NAME=value"`` in double quotes, with backslash and double quote escaped and ``%`` doubled (a specifier)."""
+    return [
+        '"%s"'
+        % ("%s=%s" % (name, value_text(environment[name]))).replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+        for name in _by_name(environment)
+    ]
+
+
+def environment_file(environment):
+    """The environment as the lines of a systemd EnvironmentFile, sorted by name: ``NAME="value"`` with backslash,
+    double quote, backquote and dollar sign escaped by a backslash."""
+    lines = []
+    for name in _by_name(environment):
+        value = value_text(environment[name])
+        for char in ("\\", '"', "`", "$"):
+            value = value.replace(char, "\\" + char)
+        lines.append('%s="%s"' % (name, value))
+    return lines
 
 
 def split_origins(value):

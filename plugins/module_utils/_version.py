@@ -36,3 +36,22 @@ def at_least(found, required):
     width = max(len(found), len(required))
     pad = (0,) * width
     return (tuple(found) + pad)[:width] >= (tuple(required) + pad)[:width]
+
+
+def server_version(text):
+    """An Ollama version text -> (0, 32, 15): at least three parts, pre-release suffixes ignored; None when unreadable."""
+    parsed = parse_lenient(text)
+    return None if parsed is None else (parsed + (0, 0))[: max(3, len(parsed))]
+
+
+def server_at_least(version, minimum):
+    """An Ollama server's version >= ``minimum``; a dev build reporting 0.0.0 (or no number) counts as newest."""
+    parsed = server_version(version)
+    if parsed is None or not any(parsed):
+        return True
+    return at_least(parsed, server_version(minimum))
+
+
+def driver_at_least(found, required):
+    """An NVIDIA driver version >= ``required`` ("545" < "591.74"); ValueError unless both are numbers and dots."""
+    return at_least(parse_strict(found), parse_strict(required))

@@ -16,6 +16,8 @@ __metaclass__ = type
 
 import math
 
+from ansible_collections.local_llm.ollama.plugins.module_utils._server_env import QUANTIZED_KV_TYPES
+
 MIB = 1024 * 1024
 GIB = 1024 * MIB
 
@@ -28,7 +30,6 @@ KV_BYTES_PER_ELEMENT = {
     "q8_0": 34.0 / 32.0,
     "q4_0": 18.0 / 32.0,
 }
-QUANTIZED_KV_TYPES = ("q8_0", "q4_0")  # need flash attention in llama.cpp and Ollama
 
 # Micro-batch size llama.cpp and Ollama use by default (num_batch 512); the compute buffer scales with it.
 DEFAULT_UBATCH = 512

@@ -256,7 +256,7 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu, _version
 
 
 def validate_options(module):
@@ -267,7 +267,7 @@ def validate_options(module):
         module.fail_json(msg="min_memory_mb must be a positive number of MiB, got %s" % params["min_memory_mb"])
     if params["min_driver_version"] is not None:
         try:
-            _gpu.version_tuple(params["min_driver_version"])
+            _version.parse_strict(params["min_driver_version"])
         except ValueError:
             module.fail_json(
                 msg="min_driver_version must be a driver version made of numbers and dots such as '550' "
@@ -296,7 +296,7 @@ def unmet_requirements(params, facts):
         found = facts["driver_version"]
         if found is None:
             problems.append("the driver version is unknown, min_driver_version requires %s" % required_driver)
-        elif not _gpu.version_at_least(found, required_driver):
+        elif not _version.driver_at_least(found, required_driver):
             problems.append("driver version %s is lower than min_driver_version %s" % (found, required_driver))
     return problems
 

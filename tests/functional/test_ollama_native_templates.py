@@ -4,6 +4,8 @@ from pathlib import Path
 
 import jinja2
 
+from ansible_collections.local_llm.ollama.plugins.filter.server_env import FilterModule
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "roles" / "ollama_native" / "templates"
 
 
@@ -11,6 +13,7 @@ def render(name, **variables):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, undefined=jinja2.StrictUndefined
     )
+    env.filters.update(("local_llm.ollama." + name, f) for name, f in FilterModule().filters().items())
     return env.get_template(name).render(ansible_managed="managed", **variables)
 
 

@@ -24,10 +24,10 @@ PLAYBOOK = """
 DUMP_COMPOSE = """
     - name: Decide the GPU
       ansible.builtin.set_fact:
-        ollama_docker_use_gpu: "{{{{ llo_gpu | default(false) }}}}"
+        ollama_docker__use_gpu: "{{{{ llo_gpu | default(false) }}}}"
     - name: Dump the Compose data
       ansible.builtin.copy:
-        content: "{{{{ ollama_docker_compose | to_nice_yaml }}}}"
+        content: "{{{{ ollama_docker__compose | to_nice_yaml }}}}"
         dest: "{dest}"
         mode: "0644"
 """

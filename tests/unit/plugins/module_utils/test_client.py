@@ -22,8 +22,6 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
     OllamaConnectionError,
     OllamaError,
     OllamaNotFound,
-    parse_version,
-    version_at_least,
 )
 
 try:
@@ -122,28 +120,6 @@ def free_port():
 
 
 # OLLAMA_HOST and the host option: tests/unit/plugins/filter/test_endpoint_table.py (one table, both paths).
-
-
-@pytest.mark.parametrize(
-    "version, minimum, expected",
-    [
-        ("0.32.15", "0.5.5", True),
-        ("0.5.5", "0.5.5", True),
-        ("0.5.4", "0.5.5", False),
-        ("0.5.5-rc1", "0.5.5", True),
-        ("0.0.0", "0.5.5", True),
-        ("0.10.0", "0.9.9", True),
-        ("garbage", "0.5.5", True),
-    ],
-)
-def test_version_comparison(version, minimum, expected):
-    assert version_at_least(version, minimum) is expected
-
-
-def test_parse_version():
-    assert parse_version("v0.32.15") == (0, 32, 15)
-    assert parse_version("1.2") == (1, 2, 0)
-    assert parse_version("") is None
 
 
 # ---------------------------------------------------------------- errors and retries

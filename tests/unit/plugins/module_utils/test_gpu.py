@@ -35,27 +35,6 @@ def test_cuda_version_string(encoded, text):
     assert _gpu.cuda_version_string(encoded) == text
 
 
-@pytest.mark.parametrize(
-    "found, required, ok",
-    [
-        ("591.74", "545", True),
-        ("545", "591.74", False),
-        ("550.54.14", "550.54.14", True),
-        ("550.54", "550.54.15", False),
-        ("570.133.20", "570.124", True),
-        ("591.74", "591.74.0", True),
-    ],
-)
-def test_version_at_least_compares_numbers_part_by_part(found, required, ok):
-    assert _gpu.version_at_least(found, required) is ok
-
-
-@pytest.mark.parametrize("text", ["abc", "", "5.", "550-beta", "1..2"])
-def test_version_tuple_rejects_non_numeric(text):
-    with pytest.raises(ValueError):
-        _gpu.version_tuple(text)
-
-
 class TestIsWsl2:
     def _proc(self, tmp_path, release, interop=False):
         osrelease = tmp_path / "osrelease"
