@@ -153,9 +153,12 @@ stage_lint() {
   return $rc
 }
 
+# The molecule scenarios, and "fresh": tests/fresh/first_run.sh, the first `make provision` on a fresh container of
+# each release (not a molecule scenario, but a container test that runs in a lane beside them).
 molecule_scenarios() {
   local f
   for f in "$REPO_ROOT"/molecule/*/molecule.yml; do basename "$(dirname "$f")"; done
+  echo fresh
 }
 
 # Prints why the real Ollama archive or the real model is not available (empty when both are; the model is
@@ -173,7 +176,7 @@ scenario_releases() {
     for r in "${MOLECULE_RELEASES[@]}"; do [[ " $LLO_RELEASES " == *" $r "* ]] && echo "$r"; done
     return 0
   fi
-  if [[ " ${MOLECULE_MATRIX_SCENARIOS[*]} " == *" $s "* ]]; then
+  if [ "$s" = fresh ] || [[ " ${MOLECULE_MATRIX_SCENARIOS[*]} " == *" $s "* ]]; then
     for r in "${MOLECULE_RELEASES[@]}"; do echo "$r"; done
   else
     echo "${MOLECULE_RELEASES[0]}"
@@ -191,7 +194,11 @@ run_scenario() {
   image="${MOLECULE_IMAGES[$release]}"
   start=$SECONDS
   log "molecule scenario $s on $image: start"
-  (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
+  if [ "$s" = fresh ]; then
+    "$REPO_ROOT/tests/fresh/first_run.sh" "$release" "$out.provision" >"$out" 2>&1 || rc=$?
+  else
+    (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
+  fi
   {
     printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image"
     cat "$out"
