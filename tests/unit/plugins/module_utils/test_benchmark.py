@@ -10,20 +10,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark as bench
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaClient, OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
-
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
-
-
-def recorded(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return json.load(handle)
 
 
 def params(**overrides):
@@ -129,8 +121,8 @@ def test_keep_alive_numbers_become_seconds(text, expected):
 # ---------------------------------------------------------------- rates from recorded bodies
 
 
-def test_rates_from_the_recorded_generate_body():
-    record = bench.run_record(1, "p", recorded("generate.json"), 0.0421)
+def test_rates_from_the_recorded_generate_body(recorded):
+    record = bench.run_record(1, "p", recorded.json("generate.json"), 0.0421)
     assert record["eval_count"] == 32 and record["eval_duration"] == 671500000
     assert record["tokens_per_second"] == pytest.approx(47.655, abs=0.001)
     assert record["prompt_tokens_per_second"] == pytest.approx(184.250, abs=0.001)
@@ -139,8 +131,8 @@ def test_rates_from_the_recorded_generate_body():
     assert record["done_reason"] == "length"
 
 
-def test_rates_from_the_recorded_chat_body():
-    record = bench.run_record(2, "p", recorded("chat.json"), None)
+def test_rates_from_the_recorded_chat_body(recorded):
+    record = bench.run_record(2, "p", recorded.json("chat.json"), None)
     assert record["tokens_per_second"] == pytest.approx(31.924, abs=0.001)
     assert record["prompt_tokens_per_second"] == pytest.approx(94.343, abs=0.001)
     assert record["ttft_ms"] is None and record["run"] == 2
@@ -211,8 +203,8 @@ def test_processor_text_like_ollama_ps(size, size_vram, text):
     assert bench.processor_text(size, size_vram) == text
 
 
-def test_gpu_share_from_the_recorded_ps_entry():
-    share = bench.gpu_share(recorded("ps.json")["models"][0])
+def test_gpu_share_from_the_recorded_ps_entry(recorded):
+    share = bench.gpu_share(recorded.json("ps.json")["models"][0])
     assert share == {
         "loaded": True,
         "size": 287246908,
