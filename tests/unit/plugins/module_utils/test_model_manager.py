@@ -2,7 +2,8 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Pure logic of ollama_model: desired spec from options, comparison with /api/show, diff, create bodies."""
+"""_model_manager, the pure logic behind ollama_model: desired spec from options (ollama_model's argument_spec),
+comparison with /api/show, diff, create bodies."""
 
 from __future__ import absolute_import, division, print_function
 
