@@ -22,8 +22,10 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
     OllamaError,
     OllamaNotFound,
     parse_version,
+    resolve_base_url,
     version_at_least,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError
 
 try:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,7 +115,21 @@ def free_port():
     return port
 
 
-# OLLAMA_HOST and the host option: tests/unit/plugins/filter/test_endpoint_table.py (one table, both paths).
+# OLLAMA_HOST and the host option; the forms of the value: test_endpoint.py (the decision table).
+
+
+def test_module_host_option_wins_over_the_environment_and_an_empty_one_is_refused():
+    env = {"OLLAMA_HOST": "10.1.1.1:1"}
+    assert resolve_base_url("box:2", env) == "http://box:2"
+    assert resolve_base_url(None, env) == "http://10.1.1.1:1"
+    assert resolve_base_url(None, {}) == "http://127.0.0.1:11434"
+    with pytest.raises(EndpointError, match="host is empty; leave it out to use OLLAMA_HOST"):
+        resolve_base_url("  ", env)
+
+
+def test_a_bad_environment_value_names_ollama_host():
+    with pytest.raises(EndpointError, match=r"^OLLAMA_HOST='box:abc' has the port"):
+        resolve_base_url(None, {"OLLAMA_HOST": "box:abc"})
 
 
 @pytest.mark.parametrize(
