@@ -8,8 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-import os
 
 import pytest
 
@@ -26,8 +24,6 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import
     render_modelfile,
 )
 
-# Byte copies of shared/reference/ollama-0.32.15-recorded/ (real Ollama 0.32.15 bodies).
-RECORDED = os.path.join(os.path.dirname(__file__), "fixtures")
 SHOW_DERIVED_PARAMETERS = (
     "num_ctx                        2048\nstop                           "
     '"\\u003cend_of_turn\\u003e"\ntemperature                    0.2'
@@ -205,9 +201,8 @@ def test_quote(value, quoted):
     assert quote(value) == quoted
 
 
-def test_show_parameters_from_recorded_show_derived():
-    with open(os.path.join(RECORDED, "show_derived.json")) as handle:
-        show = json.load(handle)
+def test_show_parameters_from_recorded_show_derived(recorded):
+    show = recorded.json("show_derived.json")
     assert parse_show_parameters(show["parameters"]) == {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}
 
 

@@ -2,7 +2,8 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Pure logic of ollama_model: desired spec from options, comparison with /api/show, diff, create bodies."""
+"""_model_manager, the pure logic behind ollama_model: desired spec from options (ollama_model's argument_spec),
+comparison with /api/show, diff, create bodies."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,8 +11,6 @@ __metaclass__ = type
 
 import copy
 import hashlib
-import json
-import os
 
 import pytest
 
@@ -28,13 +27,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager im
 )
 from ansible_collections.local_llm.ollama.plugins.modules.ollama_model import argument_spec
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtures")
 BLOB = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
-
-
-def recorded(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return json.load(handle)
 
 
 def options(**given):
@@ -62,13 +55,13 @@ def derived_spec(**overrides):
 
 
 @pytest.fixture
-def derived_state():
-    return state_from_show(recorded("show_derived.json"))
+def derived_state(recorded):
+    return state_from_show(recorded.json("show_derived.json"))
 
 
 @pytest.fixture
-def base_state():
-    return state_from_show(recorded("show.json"))
+def base_state(recorded):
+    return state_from_show(recorded.json("show.json"))
 
 
 def test_state_from_recorded_show(derived_state):
