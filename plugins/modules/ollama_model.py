@@ -116,7 +116,7 @@ options:
     default: 1800
   progress:
     description:
-      - Print the progress of a pull or a GGUF blob upload in the play output while it runs: the host, the model,
+      - Print the progress of a pull or a GGUF blob upload in the play output while it runs; each line names the host, the model,
         bytes done of the total, percent, rate and time left, one line at each further 10 % or every 10 seconds.
       - Works with the default callback and with C(-v). Nothing is printed for a model that is already present,
         in check mode, or when the task itself uses C(async).
