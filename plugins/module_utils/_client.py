@@ -422,13 +422,15 @@ class OllamaClient:
         except OllamaNotFound:
             return False
 
-    def upload_blob(self, digest, path, timeout=None):
+    def upload_blob(self, digest, path, timeout=None, wrap=None):
+        """POST a local file as a blob; ``wrap(handle, size)`` may return a reader that reports progress."""
         size = os.path.getsize(path)
         with open(path, "rb") as handle:
+            body = wrap(handle, size) if wrap else handle
             response = self.open(
                 "POST",
                 "/api/blobs/%s" % digest,
-                data=handle,
+                data=body,
                 timeout=timeout,
                 headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
             )

@@ -27,6 +27,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
     find_model,
     normalize_name,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils._progress import CountingReader
 
 DEFAULT_TEMPLATE = "{{ .Prompt }}"
 QUANTIZE_TYPES = {
@@ -382,8 +383,9 @@ def legacy_create_request(name, spec):
 class ModelManager:
     """present()/absent() for one model; every write is skipped in check mode."""
 
-    def __init__(self, client, name, check_mode=False, insecure=False, stream_timeout=None):
+    def __init__(self, client, name, check_mode=False, insecure=False, stream_timeout=None, progress=None):
         self.client = client
+        self.progress = progress
         self.name = name
         self.check_mode = check_mode
         self.insecure = insecure
@@ -414,7 +416,12 @@ class ModelManager:
         self.changes = ["new"]
         self.diff = {"before": "", "after": "# pulled from the registry\nFROM %s\n" % self.name}
         if not self.check_mode:
-            self.client.pull(self.name, insecure=self.insecure, timeout=self.stream_timeout)
+            self.client.pull(
+                self.name,
+                insecure=self.insecure,
+                timeout=self.stream_timeout,
+                on_progress=self.progress.pull_event if self.progress else None,
+            )
         self.actions.append("pulled")
         self._refresh()
 
@@ -461,8 +468,13 @@ class ModelManager:
         pairs = [(spec.get("gguf"), spec.get("gguf_digest"))] + list(zip(spec["adapters"], spec["adapter_digests"]))
         for path, digest in pairs:
             if path and not self.client.blob_exists("sha256:%s" % digest):
-                self.client.upload_blob("sha256:%s" % digest, path, timeout=self.stream_timeout)
+                self.client.upload_blob(
+                    "sha256:%s" % digest, path, timeout=self.stream_timeout, wrap=self._progress_reader
+                )
                 self.actions.append("uploaded blob sha256:%s" % digest)
+
+    def _progress_reader(self, handle, size):
+        return CountingReader(handle, size, self.progress) if self.progress else handle
 
     def _create_request(self, spec):
         if self.client.supports_structured_create():
