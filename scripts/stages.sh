@@ -234,6 +234,9 @@ stage_molecule() {
     [ "$(id -u)" -eq 0 ] || { log "molecule scenario lab needs root (network namespaces, systemd-nspawn)"; return 1; }
     install_host_packages systemd-container iproute2 openssh-client
   fi
+  # The collection under test is this working tree (molecule's prerun is off: .config/molecule/config.yml).
+  ANSIBLE_COLLECTIONS_PATH="$(self_collection_path):$COLLECTIONS_DIR"
+  export ANSIBLE_COLLECTIONS_PATH
   # Container names carry the checkout, so two checkouts can run the same scenario at once.
   LLO_CHECKOUT_ID="$(echo "$REPO_ROOT" | sha256sum | cut -c1-8)"
   export LLO_CHECKOUT_ID

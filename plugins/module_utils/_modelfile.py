@@ -16,6 +16,8 @@ __metaclass__ = type
 import json
 import math
 
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_spec import ModelSpec
+
 INT_PARAMETERS = frozenset(
     (
         "num_ctx",
@@ -87,15 +89,8 @@ class ModelfileError(ValueError):
 
 
 def empty_spec():
-    return {
-        "from": None,
-        "template": None,
-        "system": None,
-        "parameters": {},
-        "messages": [],
-        "license": [],
-        "adapters": [],
-    }
+    """A ModelSpec with nothing set yet (the parser fills in what the Modelfile says)."""
+    return ModelSpec()
 
 
 # ---------------------------------------------------------------- parameter typing
@@ -275,7 +270,7 @@ def parse_modelfile(text):
     if not isinstance(text, str):
         raise ModelfileError("the Modelfile must be text")
     spec = empty_spec()
-    spec["from_line"] = None
+    from_lines = []
     reader = _Reader(text)
     while True:
         reader.skip_blank(newlines=True)
@@ -286,14 +281,14 @@ def parse_modelfile(text):
             continue
         line = reader.line
         keyword = reader.word()
-        _parse_instruction(reader, keyword, line, spec)
+        _parse_instruction(reader, keyword, line, spec, from_lines)
     if not spec["from"]:
         raise ModelfileError("no FROM line; a Modelfile needs 'FROM <model name or GGUF file path>'")
-    del spec["from_line"]
     return spec
 
 
-def _parse_instruction(reader, keyword, line, spec):
+def _parse_instruction(reader, keyword, line, spec, from_lines):
+    """One instruction into ``spec``; ``from_lines`` collects the line numbers of FROM (there must be one)."""
     upper = keyword.upper()
     if upper in UNSUPPORTED_INSTRUCTIONS:
         raise ModelfileError("%s is not supported by this collection yet; remove it" % upper, line)
@@ -313,11 +308,11 @@ def _parse_instruction(reader, keyword, line, spec):
                     "a second FROM (%s) after FROM %s on line %d; a Modelfile has exactly one FROM "
                     '(a quoted SYSTEM, TEMPLATE, LICENSE or MESSAGE value that contains """ '
                     "ends early and turns its remaining lines into instructions)"
-                    % (value, spec["from"], spec["from_line"]),
+                    % (value, spec["from"], from_lines[0]),
                     line,
                 )
             spec["from"] = value
-            spec["from_line"] = line
+            from_lines.append(line)
         elif upper == "ADAPTER":
             spec["adapters"].append(value)
         elif upper == "LICENSE":

@@ -239,11 +239,9 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._api_module impor
     client_from_module,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
-from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager import (
-    ModelManager,
-    ModelSpecError,
-    desired_spec,
-)
+from ansible_collections.local_llm.ollama.plugins.module_utils._desired_model import desired_spec
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager import ModelManager
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_spec import ModelSpecError
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, normalize_name
 from ansible_collections.local_llm.ollama.plugins.module_utils._progress import ProgressFile
 

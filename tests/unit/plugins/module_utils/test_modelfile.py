@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_spec import ModelSpec
 from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import (
     ModelfileError,
     coerce_parameter,
@@ -53,19 +54,22 @@ def test_every_instruction():
         "MESSAGE user hi\n"
         "MESSAGE assistant hello\n"
     )
-    assert spec == {
-        "from": "llama3.2:3b",
-        "adapters": ["/srv/lora.gguf"],
-        "template": "{{ .Prompt }}",
-        "system": "You are terse.",
-        "parameters": {"num_ctx": 4096, "temperature": 0.2, "use_mmap": False, "stop": ["<|eot_id|>", "User:"]},
-        "license": ["MIT", "Apache\n2.0"],
-        "messages": [
-            {"role": "system", "content": "be brief"},
-            {"role": "user", "content": "hi"},
-            {"role": "assistant", "content": "hello"},
-        ],
-    }
+    # The fields a Modelfile does not set (a GGUF's path and digests, quantize) stay at their defaults.
+    assert spec == ModelSpec(
+        {
+            "from": "llama3.2:3b",
+            "adapters": ["/srv/lora.gguf"],
+            "template": "{{ .Prompt }}",
+            "system": "You are terse.",
+            "parameters": {"num_ctx": 4096, "temperature": 0.2, "use_mmap": False, "stop": ["<|eot_id|>", "User:"]},
+            "license": ["MIT", "Apache\n2.0"],
+            "messages": [
+                {"role": "system", "content": "be brief"},
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "content": "hello"},
+            ],
+        }
+    )
 
 
 def test_keywords_are_case_insensitive_and_comments_skipped():
