@@ -341,6 +341,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
     api_argument_spec,
     client_from_module,
+    hide_credentials,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
 from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
@@ -462,6 +463,7 @@ def main():
         gather_gpu=dict(type="bool", default=True),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    hide_credentials(module)
     try:
         parse_name(module.params["model"])
         _benchmark.validate_settings(module.params)

@@ -362,6 +362,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils import _eval
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
     api_argument_spec,
     client_from_module,
+    hide_credentials,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_sandbox import Sandbox, SandboxError
@@ -499,6 +500,7 @@ def main():
         min_pass_rate=dict(type="float", no_log=False),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    hide_credentials(module)
     params = module.params
     try:
         if not params["allow_code_execution"]:

@@ -15,7 +15,11 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.local_llm.ollama.plugins.filter.ollama_host import ollama_host
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import base_url_from, resolve_base_url
-from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
+from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import (
+    EndpointError,
+    credentials,
+    parse_endpoint,
+)
 
 # value -> (url, host, port, loopback, all_interfaces), or an error: ("error", words the message must contain).
 TABLE = [
@@ -154,3 +158,16 @@ def test_module_host_option_wins_over_the_environment_and_an_empty_one_is_refuse
 def test_a_bad_environment_value_names_ollama_host():
     with pytest.raises(EndpointError, match=r"^OLLAMA_HOST='box:abc' has the port"):
         resolve_base_url(None, {"OLLAMA_HOST": "box:abc"})
+
+
+@pytest.mark.parametrize(
+    "value, secret",
+    [("http://u:p@h:1", "u:p"), ("user:s3cr3t@box:11434", "user:s3cr3t"), ("https://tok3n@example.com/x", "tok3n")],
+)
+def test_the_credentials_a_module_hides(value, secret):
+    assert credentials(value) == secret
+
+
+@pytest.mark.parametrize("value", ["box:1", "http://h/p@q", "", None, 5])
+def test_no_credentials(value):
+    assert credentials(value) is None
