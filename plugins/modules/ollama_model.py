@@ -113,6 +113,7 @@ options:
   pull_timeout:
     description:
       - Seconds to wait for the next progress line of a pull, a create, or for a blob upload, 1 to 604800 (a week).
+      - When it runs out the task fails naming O(pull_timeout) (O(timeout) governs the other requests).
     type: int
     default: 1800
 notes:
