@@ -315,7 +315,11 @@ def main():
     )
     validate_options(module)
     try:
-        facts = _gpu.gather_host_gpu_facts(module, timeout=module.params["timeout"])
+        facts = _gpu.gather_host_gpu_facts(
+            module,
+            timeout=module.params["timeout"],
+            limit="timeout=%s; raise it if the driver is only slow" % module.params["timeout"],
+        )
     except _gpu.GpuProbeTimeout as exc:
         module.fail_json(msg=str(exc))
     problems = unmet_requirements(module.params, facts)

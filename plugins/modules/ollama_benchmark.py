@@ -368,7 +368,9 @@ def bandwidth(module):
     if not params["gather_gpu"]:
         return None, "none", None
     try:
-        facts = _gpu.gather_host_gpu_facts(module)
+        facts = _gpu.gather_host_gpu_facts(
+            module, limit="gather_gpu reads the GPU; set gather_gpu: false or give gpu_bandwidth_gbps to skip it"
+        )
     except _gpu.GpuProbeTimeout as exc:
         module.fail_json(msg=str(exc))
     value, name = _benchmark.fastest_bandwidth(facts)
