@@ -81,7 +81,8 @@ options:
   keep_alive:
     description:
       - How long the server keeps the model loaded after each request (a duration such as V(5m), or seconds;
-        negative keeps it loaded). Sent with every request; the server's default when not set.
+        negative keeps it loaded). Sent with every request; the server's default when not set. Anything else (V(forever),
+        V(5 minutes)) is refused before the first request.
       - The GPU share is read from C(/api/ps) after the last run, so a value that unloads the model at once
         (V(0)) leaves it unknown.
     type: str

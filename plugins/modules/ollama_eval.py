@@ -90,7 +90,9 @@ options:
     type: dict
     default: {}
   keep_alive:
-    description: How long the server keeps the model loaded after each request (duration or seconds).
+    description:
+      - How long the server keeps the model loaded after each request (a duration such as V(5m), or seconds).
+      - Anything Ollama would not read as a duration is refused before the first request.
     type: str
   api:
     description: V(chat) sends one user message to C(/api/chat); V(generate) sends the prompt to C(/api/generate).
