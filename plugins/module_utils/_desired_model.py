@@ -132,6 +132,15 @@ def _spec_from_options(params):
     return spec
 
 
+def _where(value, candidate, base_dir):
+    """Where a FROM path was looked for, as the message says it: a relative one next to the Modelfile."""
+    if os.path.isabs(os.path.expanduser(value)):
+        return ""
+    if base_dir:
+        return " (looked for %s: a relative path is relative to the Modelfile's folder)" % os.path.normpath(candidate)
+    return " (relative paths need modelfile_path; they are relative to its folder)"
+
+
 def classify_from(value, base_dir, option):
     """FROM value -> ('gguf', absolute path) or ('model', normalised name)."""
     expanded = os.path.expanduser(value)
@@ -146,7 +155,7 @@ def classify_from(value, base_dir, option):
     if looks_like_path:
         raise ModelSpecError(
             "%s: FROM %s looks like a file path but no such file exists on the managed host%s"
-            % (option, value, "" if base_dir else " (relative paths need modelfile_path)")
+            % (option, value, _where(value, candidate, base_dir))
         )
     try:
         return "model", normalize_name(value)

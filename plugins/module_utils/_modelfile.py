@@ -379,7 +379,9 @@ def modelfile_variable_errors(values):
 
     ``values``: a dict of Modelfile fields as a template inserts them (from, system, template, license, messages,
     stop and numeric PARAMETER names). A SYSTEM/TEMPLATE/LICENSE/MESSAGE text with \"\"\", a stop string with ",
-    a FROM that is not one word and a number that is not a number could each add instructions of their own.
+    a FROM that is not one word and a number that is not a number could each add instructions of their own; a number
+    the PARAMETER does not take (num_ctx 1e20, 2.5 or -5) would be refused only by the create, after the base model
+    was pulled.
     """
     errors = []
     texts = [("SYSTEM", values.get("system")), ("TEMPLATE", values.get("template"))]
@@ -400,8 +402,15 @@ def modelfile_variable_errors(values):
     ):
         errors.append("from %r must be one model name or file path, without spaces or line breaks" % (source,))
     for name in sorted(INT_PARAMETERS | FLOAT_PARAMETERS):
-        if name in values and values[name] is not None and not _is_number(values[name]):
+        if name not in values or values[name] is None:
+            continue
+        if not _is_number(values[name]):
             errors.append("%s %r is not a number" % (name, values[name]))
+            continue
+        try:
+            coerce_parameter(name, values[name])
+        except ValueError as exc:
+            errors.append("%s" % exc)
     return errors
 
 

@@ -113,6 +113,7 @@ options:
   pull_timeout:
     description:
       - Seconds to wait for the next progress line of a pull, a create, or for a blob upload, 1 to 604800 (a week).
+      - When it runs out the task fails naming O(pull_timeout) (O(timeout) governs the other requests).
     type: int
     default: 1800
   progress:
@@ -237,6 +238,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
     api_argument_spec,
     client_from_module,
+    hide_credentials,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils._desired_model import desired_spec
@@ -314,6 +316,7 @@ def main():
         mutually_exclusive=[SOURCES],
         supports_check_mode=True,
     )
+    hide_credentials(module)
     try:
         module.exit_json(**run(module))
     except InvalidModelName as exc:

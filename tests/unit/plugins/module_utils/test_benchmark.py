@@ -45,6 +45,8 @@ def params(**overrides):
         (dict(prompts=["ok", "  "]), "prompts must be a non-empty list"),
         (dict(options={"num_predict": 5, "temperature": 1}), "options must not contain num_predict"),
         (dict(options={"num_ctx": 8192}), "options must not contain num_ctx"),
+        (dict(keep_alive="forever"), "keep_alive='forever' is not a duration Ollama reads"),
+        (dict(keep_alive="5 minutes"), "keep_alive='5 minutes' is not a duration"),
     ],
 )
 def test_bad_settings_are_named(overrides, fragment):
@@ -56,6 +58,26 @@ def test_good_settings_pass():
     bench.validate_settings(
         params(prompts=["a"], options={"top_k": 1}, min_tokens_per_second=45.0, gpu_bandwidth_gbps=360.0, num_ctx=None)
     )
+
+
+@pytest.mark.parametrize("text", ["5m", "1h30m", "-1", "0", "300", "1.5h", ".5s", "-5m", "10\u00b5s", None])
+def test_keep_alive_ollama_reads(text):
+    assert bench.keep_alive_problem(text) is None
+
+
+@pytest.mark.parametrize("text", ["forever", "5 minutes", "5M", "", "+3", "1.", "m"])
+def test_keep_alive_ollama_refuses(text):
+    assert "5m, 1h or 1h30m" in bench.keep_alive_problem(text)
+
+
+def test_settings_problems_lists_every_problem_of_the_settings_given():
+    assert bench.settings_problems({"runs": 0, "num_predict": 8}) == [
+        "runs must be at least 1, got 0",
+        "num_predict must be at least 16 (Ollama times generation in whole microseconds; fewer tokens make the rate "
+        "noisy), got 8",
+    ]
+    assert bench.settings_problems({"runs": "three"}) == ["runs must be at least 1, got three"]
+    assert bench.settings_problems({"runs": 2}) == []
 
 
 # ---------------------------------------------------------------- prompts and bodies

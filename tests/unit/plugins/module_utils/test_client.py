@@ -21,6 +21,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
     OllamaConnectionError,
     OllamaError,
     OllamaNotFound,
+    _connection_hint,
     resolve_base_url,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError
@@ -334,3 +335,10 @@ def test_wait_until_up_gives_up(sleeps):
     with pytest.raises(OllamaConnectionError) as info:
         client.wait_until_up(1)
     assert "no answer within 1 s" in str(info.value) and "systemctl status ollama" in str(info.value)
+
+
+def test_a_timeout_names_the_option_that_set_it():
+    """A pull that runs out of time is pull_timeout's doing; raising timeout would not help."""
+    reason, hint = _connection_hint(socket.timeout("timed out"), 1, "pull_timeout")
+    assert reason == "no answer within 1 s" and "raise the pull_timeout option" in hint
+    assert "raise the timeout option" in _connection_hint(socket.timeout("timed out"), 30)[1]

@@ -12,7 +12,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
+from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import (
+    EndpointError,
+    credentials,
+    parse_endpoint,
+)
 
 from .endpoint_table import CREDENTIALS, TABLE, module_path
 
@@ -50,3 +54,16 @@ def test_listen_brackets_ipv6_and_keeps_wildcards():
 def test_not_a_string():
     with pytest.raises(EndpointError, match="host must be a string like 127.0.0.1:11434, got int"):
         parse_endpoint(11434, "host")
+
+
+@pytest.mark.parametrize(
+    "value, secret",
+    [("http://u:p@h:1", "u:p"), ("user:s3cr3t@box:11434", "user:s3cr3t"), ("https://tok3n@example.com/x", "tok3n")],
+)
+def test_the_credentials_a_module_hides(value, secret):
+    assert credentials(value) == secret
+
+
+@pytest.mark.parametrize("value", ["box:1", "http://h/p@q", "", None, 5])
+def test_no_credentials(value):
+    assert credentials(value) is None

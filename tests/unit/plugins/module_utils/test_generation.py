@@ -55,7 +55,7 @@ class ScriptedClient(OllamaClient):
     def url(self, path):
         return "http://ollama.test" + path
 
-    def open(self, method, path, data=None, headers=None, timeout=None):
+    def open(self, method, path, data=None, headers=None, timeout=None, timeout_option=None):
         self.sent.append((method, path, json.loads(data.decode("utf-8"))))
         return self.response
 

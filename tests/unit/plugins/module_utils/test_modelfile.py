@@ -321,3 +321,18 @@ def test_modelfile_variable_errors():
         "repeat_penalty",
         "temperature",
     ]
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        ({"num_ctx": 10**20}, "parameter 'num_ctx': expected an integer in 1..2147483647"),
+        ({"num_ctx": -5}, "parameter 'num_ctx': expected an integer in 1..2147483647, got -5"),
+        ({"num_ctx": 2.5}, "parameter 'num_ctx': expected an integer, got 2.5"),
+        ({"top_k": "1e3"}, "parameter 'top_k': expected an integer, got '1e3'"),
+    ],
+)
+def test_a_number_the_parameter_does_not_take(values, words):
+    """Refused before the role pulls the base model, not by the create after it."""
+    (error,) = modelfile_variable_errors(values)
+    assert error.startswith(words), error
