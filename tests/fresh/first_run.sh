@@ -27,6 +27,9 @@ for cert in /usr/local/share/ca-certificates/*.crt; do
   [ -f "$cert" ] && docker cp "$cert" "$name:/usr/local/share/ca-certificates/"
 done
 
+# systemd in the container mounts /tmp and more while it boots; the first command waits for it to finish.
+timeout 120 docker exec "$name" systemctl is-system-running --wait >/dev/null 2>&1 || true
+
 as_root() { docker exec -i "$name" bash -euo pipefail -c "$1"; }
 as_dev() { docker exec -i -u dev -w /home/dev/local_llm.ollama "$name" bash -o pipefail -c "$1"; }
 fail() { log "FAIL ($release): $*"; tail -n 40 "$log_file" >&2; exit 1; }
