@@ -15,13 +15,13 @@ test:  ## everything CI runs, stage by stage, ending with "N passed, N failed"
 pytest:
 	scripts/test.sh pytest
 
-sanity:  ## ansible-test sanity under ansible-core 2.19 (LLO_CORE_VERSIONS="2.17 2.18 2.19" for all; noxfile.py)
+sanity:  ## ansible-test sanity under ansible-core 2.17, 2.18 and 2.19 (LLO_CORE_VERSIONS="2.19" for fewer; noxfile.py)
 	scripts/test.sh sanity
 
 units:  ## ansible-test units under every ansible-core (nox sessions units-<version>)
 	scripts/test.sh units
 
-smoke:  ## ollama_model create/re-run and site.yml --check against the emulator, under ansible-core 2.17 and 2.18
+smoke:  ## tests/smoke.txt (ollama_model create/re-run, site.yml --check) under ansible-core 2.17, 2.18 and 2.19
 	scripts/test.sh smoke
 
 lint:

@@ -15,9 +15,13 @@ install_host_packages() {
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || die "missing host packages: ${missing[*]}; install them (sudo apt-get install ${missing[*]}) and run again"
   log "installing host packages: ${missing[*]}"
-  apt-get update -qq >"$WORK_DIR/apt.log" 2>&1 || true
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$WORK_DIR/apt.log" 2>&1 \
-    || { tail -n 20 "$WORK_DIR/apt.log" >&2; die "apt-get could not install ${missing[*]}"; }
+  # Stages running at once (molecule beside sanity) take turns; dpkg's own lock waits for anything else.
+  (
+    flock 9
+    apt-get update -qq >"$WORK_DIR/apt.log" 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends \
+      "${missing[@]}" >>"$WORK_DIR/apt.log" 2>&1
+  ) 9>"$WORK_DIR/.apt.lock" || { tail -n 20 "$WORK_DIR/apt.log" >&2; die "apt-get could not install ${missing[*]}"; }
 }
 
 stop_docker_engine() {

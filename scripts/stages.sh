@@ -36,8 +36,10 @@ stage_pytest() {
   if [ -n "${PYTEST_ARGS:-}" ]; then
     sessions=("$PYTEST_ARGS")
   else
-    # tests/unit runs in stage units, under every ansible-core (ansible-test units), not here a second time.
+    # tests/unit runs in stage units, under every ansible-core (ansible-test units), not here a second time; the
+    # smoke tests (tests/smoke.txt) run in stage smoke, under every ansible-core, the newest included.
     for d in tests/functional tests/docs tests/real; do [ -d "$REPO_ROOT/$d" ] && sessions+=("$d"); done
+    sessions[0]+="$(grep -v '^#' "$REPO_ROOT/tests/smoke.txt" | sed 's/^/ --deselect /' | tr -d '\n')"
   fi
   for session in "${sessions[@]}"; do
     index=$((index + 1))
@@ -199,10 +201,9 @@ run_scenario() {
   else
     (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
   fi
-  {
-    printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image"
-    cat "$out"
-  } >&2
+  printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image" | cat - "$out" > "$out.print"
+  print_whole "$out.print"
+  rm -f "$out.print"
   if [ $rc -eq 0 ]; then
     record "molecule:$s@$release" 1 0
     log "molecule scenario $s on $image passed in $((SECONDS - start)) s"

@@ -3,6 +3,9 @@
 # Usage: scripts/test.sh [stage ...]   (stages: pytest sanity units smoke lint molecule; default: all)
 # sanity, units and smoke run once per ansible-core version (nox sessions, noxfile.py); molecule once per Debian
 # release for the scenarios in MOLECULE_MATRIX_SCENARIOS (scripts/lib.sh).
+# With molecule and other stages, molecule's two lanes run in the background from the start while the other stages
+# run one after another beside them (they share no state: other folders, other ports); each stage's output is then
+# printed whole when it ends, so the lines of stages running at once do not interleave.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/docker-engine.sh"
@@ -10,6 +13,12 @@ source "$(dirname "$0")/stages.sh"
 
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(pytest sanity units smoke lint molecule)
+for stage in "${stages[@]}"; do
+  case "$stage" in
+    pytest|sanity|units|smoke|lint|molecule) ;;
+    *) die "unknown stage '$stage' (use pytest, sanity, units, smoke, lint or molecule)" ;;
+  esac
+done
 
 mkdir -p "$WORK_DIR"
 : > "$RESULTS_FILE"
@@ -20,12 +29,27 @@ run_stage setup bash -c 'source "$0/lib.sh"; set -e; ensure_venv; ensure_collect
 activate_env
 
 status=0
+molecule_pid=""
+foreground=()
 for stage in "${stages[@]}"; do
-  case "$stage" in
-    pytest|sanity|units|smoke|lint|molecule) run_stage "$stage" "stage_$stage" || status=1 ;;
-    *) die "unknown stage '$stage' (use pytest, sanity, units, smoke, lint or molecule)" ;;
-  esac
+  [ "$stage" = molecule ] || foreground+=("$stage")
 done
+if [[ " ${stages[*]} " == *" molecule "* ]]; then
+  if [ ${#foreground[@]} -gt 0 ]; then
+    run_stage molecule stage_molecule &
+    molecule_pid=$!
+  else
+    run_stage molecule stage_molecule || status=1
+  fi
+fi
+for stage in "${foreground[@]}"; do
+  if [ -n "$molecule_pid" ]; then
+    run_stage_quietly "$stage" "stage_$stage" || status=1
+  else
+    run_stage "$stage" "stage_$stage" || status=1
+  fi
+done
+if [ -n "$molecule_pid" ]; then wait "$molecule_pid" || status=1; fi
 
 log "per stage (passed/failed):"
 awk '{printf "    %-28s %4d passed %4d failed\n", $1, $2, $3}' "$RESULTS_FILE" >&2

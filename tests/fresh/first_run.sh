@@ -63,6 +63,7 @@ as_dev 'make provision ARGS="--check"' >>"$log_file" 2>&1 || rc=$?
 summary='verify [^:]+: [0-9]+ PASS, [0-9]+ WARN, [0-9]+ FAIL'
 grep -qE "$summary" "$log_file" || fail "make provision --check did not reach the verify summary (rc $rc)"
 [ "$rc" -eq 0 ] || fail "make provision --check failed (rc $rc); in check mode the summary's failures do not fail the play"
+grep -q "Check mode: the summary shows" "$log_file" || fail "the verify summary does not say that it is check mode"
 if grep -q "Traceback" "$log_file"; then fail "a traceback in the output"; fi
 log "   reached the verify summary in $((SECONDS - start)) s"
 sed -nE "/$summary/,/^}/p" "$log_file" | head -n 30 >&2

@@ -177,16 +177,6 @@ def test_site_refuses_an_unknown_deployment(collection_env):
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_make_provision_check_ends_in_the_verify_summary():
-    result = run(["make", "provision", "ARGS=--check"], timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "Ready for the Ollama roles." in result.stdout or "Note: no systemd here" in result.stdout
-    assert result.stdout.count("verify localhost: ") == 1
-    assert "Check mode: the summary shows localhost as it is now" in result.stdout
-    assert "failed=0" in result.stdout
-    assert "Traceback" not in result.stdout + result.stderr
-
-
 def test_make_provision_docker_check_ends_in_the_verify_summary():
     """docs/getting-started.md section 3's command in check mode: the Docker deployment through site.yml."""
     result = run(["make", "provision", "ARGS=-e ollama_deployment=docker --check"], timeout=1200)
