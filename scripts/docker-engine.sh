@@ -22,6 +22,11 @@ install_host_packages() {
 
 stop_docker_engine() {
   [ -n "$DOCKERD_PID" ] || return 0
+  # Another run (a second checkout, a molecule scenario started by hand) may have found this engine and still use it.
+  if [ -n "$(timeout 10 docker ps -q 2>/dev/null)" ]; then
+    log "leaving the dockerd this run started running (pid $DOCKERD_PID): other runs' containers still use it"
+    return 0
+  fi
   log "stopping the dockerd this run started (pid $DOCKERD_PID)"
   kill -TERM "$DOCKERD_PID" 2>/dev/null || true
   local _

@@ -14,6 +14,7 @@ BUNDLED_COLLECTIONS=(community/docker community/general ansible/posix community/
 # every one of them in make test; the others run on the first release only. None for now: native, site and docker
 # pass on Debian 13 (make molecule SCENARIO=native RELEASE=trixie), but the three of them would add about ten
 # minutes to a CI run that must end well within its limit.
+# Scenario "fresh" (tests/fresh/first_run.sh, the first make provision on a fresh machine) runs on every release.
 # shellcheck disable=SC2034  # used by scripts/build-image.sh and scripts/stages.sh
 MOLECULE_RELEASES=(bookworm trixie)
 # shellcheck disable=SC2034

@@ -153,9 +153,12 @@ stage_lint() {
   return $rc
 }
 
+# The molecule scenarios, and "fresh": tests/fresh/first_run.sh, the first `make provision` on a fresh container of
+# each release (not a molecule scenario, but a container test that runs in a lane beside them).
 molecule_scenarios() {
   local f
   for f in "$REPO_ROOT"/molecule/*/molecule.yml; do basename "$(dirname "$f")"; done
+  echo fresh
 }
 
 # Prints why the real Ollama archive or the real model is not available (empty when both are; the model is
@@ -173,7 +176,7 @@ scenario_releases() {
     for r in "${MOLECULE_RELEASES[@]}"; do [[ " $LLO_RELEASES " == *" $r "* ]] && echo "$r"; done
     return 0
   fi
-  if [[ " ${MOLECULE_MATRIX_SCENARIOS[*]} " == *" $s "* ]]; then
+  if [ "$s" = fresh ] || [[ " ${MOLECULE_MATRIX_SCENARIOS[*]} " == *" $s "* ]]; then
     for r in "${MOLECULE_RELEASES[@]}"; do echo "$r"; done
   else
     echo "${MOLECULE_RELEASES[0]}"
@@ -191,7 +194,11 @@ run_scenario() {
   image="${MOLECULE_IMAGES[$release]}"
   start=$SECONDS
   log "molecule scenario $s on $image: start"
-  (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
+  if [ "$s" = fresh ]; then
+    "$REPO_ROOT/tests/fresh/first_run.sh" "$release" "$out.provision" >"$out" 2>&1 || rc=$?
+  else
+    (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
+  fi
   {
     printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image"
     cat "$out"
@@ -227,6 +234,9 @@ stage_molecule() {
     [ "$(id -u)" -eq 0 ] || { log "molecule scenario lab needs root (network namespaces, systemd-nspawn)"; return 1; }
     install_host_packages systemd-container iproute2 openssh-client
   fi
+  # The collection under test is this working tree (molecule's prerun is off: .config/molecule/config.yml).
+  ANSIBLE_COLLECTIONS_PATH="$(self_collection_path):$COLLECTIONS_DIR"
+  export ANSIBLE_COLLECTIONS_PATH
   # Container names carry the checkout, so two checkouts can run the same scenario at once.
   LLO_CHECKOUT_ID="$(echo "$REPO_ROOT" | sha256sum | cut -c1-8)"
   export LLO_CHECKOUT_ID

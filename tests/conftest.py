@@ -27,6 +27,7 @@ def _ensure_collection_importable():
     base = tempfile.mkdtemp(prefix="llo-collection-")
     os.makedirs(os.path.join(base, "ansible_collections", "local_llm"))
     os.symlink(REPO_ROOT, os.path.join(base, "ansible_collections", "local_llm", "ollama"))
+    # Not a helper folder (pyproject.toml's pythonpath has those): the checkout under its collection name.
     sys.path.insert(0, base)
 
 

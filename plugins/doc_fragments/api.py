@@ -19,6 +19,8 @@ options:
         V(0.0.0.0) (a listen address) connects to V(127.0.0.1) as the ollama CLI does.
       - When not set, the C(OLLAMA_HOST) environment variable of the managed host is used,
         else V(http://127.0.0.1:11434).
+      - A port that is not 1 to 65535, another scheme, an unclosed V([) or credentials (V(user:password@), which
+        Ollama has no use for) are refused before any request; credentials are never shown in the output.
     type: str
   timeout:
     description:

@@ -31,6 +31,10 @@ MIN_NUM_PREDICT = 16
 OWN_OPTIONS = ("num_predict", "num_ctx")
 API_PATHS = {"chat": "/api/chat", "generate": "/api/generate"}
 NS_PER_S = 1e9
+# keep_alive as Ollama reads it: a number of seconds, or a Go duration (time.ParseDuration) such as 5m or 1h30m.
+_DECIMAL = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+_SECONDS = r"-?[0-9]+|-?[0-9]*\.[0-9]+"  # what keep_alive_value sends as a number
+_KEEP_ALIVE = re.compile(r"^(?:%s|[-+]?(?:%s(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$" % (_SECONDS, _DECIMAL))
 
 
 class BenchmarkInputError(ValueError):
@@ -40,42 +44,63 @@ class BenchmarkInputError(ValueError):
 # ---------------------------------------------------------------- input
 
 
-def validate_settings(params):
-    """Raise BenchmarkInputError for the first unusable option, before any request is sent."""
+def settings_problems(params):
+    """A message for each unusable option among those in ``params`` (empty when all are fine)."""
     checks = (
-        (params["runs"] < 1, "runs must be at least 1, got %s" % params["runs"]),
-        (params["warmup"] < 0, "warmup must be 0 or more, got %s" % params["warmup"]),
+        ("runs", lambda value: value < 1, "runs must be at least 1, got %s"),
+        ("warmup", lambda value: value < 0, "warmup must be 0 or more, got %s"),
         (
-            params["num_predict"] < MIN_NUM_PREDICT,
+            "num_predict",
+            lambda value: value < MIN_NUM_PREDICT,
             "num_predict must be at least %d (Ollama times generation in whole microseconds; fewer tokens make the "
-            "rate noisy), got %s" % (MIN_NUM_PREDICT, params["num_predict"]),
+            "rate noisy), got %%s" % MIN_NUM_PREDICT,
         ),
-        (
-            params.get("num_ctx") is not None and params["num_ctx"] < 1,
-            "num_ctx must be a positive number of tokens, got %s" % params.get("num_ctx"),
-        ),
-        (
-            params.get("min_tokens_per_second") is not None and params["min_tokens_per_second"] <= 0,
-            "min_tokens_per_second must be greater than 0, got %s" % params.get("min_tokens_per_second"),
-        ),
-        (
-            params.get("gpu_bandwidth_gbps") is not None and params["gpu_bandwidth_gbps"] <= 0,
-            "gpu_bandwidth_gbps must be greater than 0 GB/s, got %s" % params.get("gpu_bandwidth_gbps"),
-        ),
+        ("num_ctx", lambda value: value < 1, "num_ctx must be a positive number of tokens, got %s"),
+        ("min_tokens_per_second", lambda value: value <= 0, "min_tokens_per_second must be greater than 0, got %s"),
+        ("gpu_bandwidth_gbps", lambda value: value <= 0, "gpu_bandwidth_gbps must be greater than 0 GB/s, got %s"),
     )
-    for failed, message in checks:
+    problems = []
+    for option, bad, message in checks:
+        value = params.get(option)
+        if value is None:
+            continue
+        try:
+            failed = bad(float(value))
+        except (TypeError, ValueError):
+            failed = True
         if failed:
-            raise BenchmarkInputError(message)
+            problems.append(message % (value,))
     if params.get("prompts") is not None:
         prompts = params["prompts"]
         if not prompts or any(not str(prompt).strip() for prompt in prompts):
-            raise BenchmarkInputError(
+            problems.append(
                 "prompts must be a non-empty list of non-empty strings; leave it out to use the built-in coding prompts"
             )
+    keep_alive = keep_alive_problem(params.get("keep_alive"))
+    if keep_alive:
+        problems.append(keep_alive)
     try:
         check_request_options(params.get("options"), OWN_OPTIONS)
     except ValueError as exc:
-        raise BenchmarkInputError(str(exc))
+        problems.append(str(exc))
+    return problems
+
+
+def validate_settings(params):
+    """Raise BenchmarkInputError for the first unusable option, before any request is sent."""
+    problems = settings_problems(params)
+    if problems:
+        raise BenchmarkInputError(problems[0])
+
+
+def keep_alive_problem(text):
+    """The message for a keep_alive the server would refuse (it is sent with every request), else None."""
+    if text is None or _KEEP_ALIVE.match(str(text).strip()):
+        return None
+    return (
+        "keep_alive=%r is not a duration Ollama reads; give seconds (300, -1 keeps the model loaded, 0 unloads it) "
+        "or a Go duration such as 5m, 1h or 1h30m (units ns, us, ms, s, m, h, no spaces)" % (text,)
+    )
 
 
 def check_request_options(options, own_options):

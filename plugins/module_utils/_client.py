@@ -24,6 +24,8 @@ from ansible_collections.local_llm.ollama.plugins.module_utils import _version
 from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
 
 DEFAULT_TIMEOUT = 30
+# The module option that sets the timeout of pulls, creates and blob uploads (ollama_model's), named when one runs out.
+STREAM_TIMEOUT_OPTION = "pull_timeout"
 STRUCTURED_CREATE_VERSION = "0.5.5"
 
 NOT_OLLAMA_HINT = "is this really an Ollama server? check the host option or OLLAMA_HOST (address and port)"
@@ -130,7 +132,8 @@ def _is_transient(exc):
     ) or isinstance(exc, (HTTPException, ConnectionResetError))
 
 
-def _connection_hint(exc, timeout):
+def _connection_hint(exc, timeout, option=None):
+    """(reason, hint) of a request without an HTTP answer; a timeout names the option that set it."""
     reason = _reason_of(exc)
     if _is_refused(exc):
         return "connection refused", SERVICE_HINT
@@ -139,7 +142,7 @@ def _connection_hint(exc, timeout):
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return (
             "no answer within %s s" % timeout,
-            "the server is busy or unreachable; raise the timeout option, or " + SERVICE_HINT,
+            "the server is busy or unreachable; raise the %s option, or %s" % (option or "timeout", SERVICE_HINT),
         )
     return to_text(reason), SERVICE_HINT
 
@@ -223,8 +226,9 @@ class OllamaClient:
     def _idempotent(self, method, path):
         return method in ("GET", "HEAD") or path in self.IDEMPOTENT_POSTS
 
-    def open(self, method, path, data=None, headers=None, timeout=None):
-        """Send one request; return the open response. Raise OllamaError subclasses."""
+    def open(self, method, path, data=None, headers=None, timeout=None, timeout_option=None):
+        """Send one request; return the open response. Raise OllamaError subclasses (a timeout names
+        ``timeout_option``, the option that set ``timeout``; the timeout option when it is the client's)."""
         attempt = 0
         while True:
             try:
@@ -240,7 +244,7 @@ class OllamaClient:
                 if retry and attempt < self.retries and not hasattr(data, "read"):
                     attempt = self._wait(attempt)
                     continue
-                reason, hint = _connection_hint(exc, timeout or self.timeout)
+                reason, hint = _connection_hint(exc, timeout or self.timeout, timeout and timeout_option)
                 raise OllamaConnectionError(method, self.url(path), reason=reason, hint=hint)
 
     def _wait(self, attempt):
@@ -281,30 +285,37 @@ class OllamaClient:
             raise self._http_error(method, path, response.status, to_text(data["error"]))
         return data
 
-    def events(self, path, body, timeout=None):
+    def events(self, path, body, timeout=None, timeout_option=None):
         """POST ``body`` with ``stream: true`` and yield each NDJSON object of the answer (the one stream reader).
 
         An ``{"error": ...}`` line (sent on HTTP 200 once streaming started) raises OllamaError; a connection lost
         mid-stream raises OllamaConnectionError. The response is closed when the caller stops iterating.
         """
         payload = json.dumps(dict(body, stream=True)).encode("utf-8")
-        response = self.open("POST", path, data=payload, headers={"Content-Type": "application/json"}, timeout=timeout)
+        response = self.open(
+            "POST",
+            path,
+            data=payload,
+            headers={"Content-Type": "application/json"},
+            timeout=timeout,
+            timeout_option=timeout_option,
+        )
         try:
             for line in response:
                 event = parse_stream_line(self.url(path), path, response.status, line)
                 if event is not None:
                     yield event
         except (HTTPException, OSError) as exc:
-            reason, hint = _connection_hint(exc, timeout or self.timeout)
+            reason, hint = _connection_hint(exc, timeout or self.timeout, timeout and timeout_option)
             raise OllamaConnectionError("POST", self.url(path), reason="stream interrupted: %s" % reason, hint=hint)
         finally:
             response.close()
 
-    def stream(self, path, body, on_progress=None, timeout=None):
+    def stream(self, path, body, on_progress=None, timeout=None, timeout_option=None):
         """POST a streaming request (pull, create, push); feed each object to ``on_progress``; return the last one,
         which must say ``{"status": "success"}``."""
         last = None
-        for event in self.events(path, body, timeout):
+        for event in self.events(path, body, timeout, timeout_option):
             if on_progress is not None:
                 on_progress(event)
             last = event
@@ -407,10 +418,11 @@ class OllamaClient:
         return data
 
     def pull(self, name, insecure=False, on_progress=None, timeout=None):
-        return self.stream("/api/pull", {"model": name, "insecure": insecure}, on_progress, timeout)
+        body = {"model": name, "insecure": insecure}
+        return self.stream("/api/pull", body, on_progress, timeout, STREAM_TIMEOUT_OPTION)
 
     def create(self, request, on_progress=None, timeout=None):
-        return self.stream("/api/create", request, on_progress, timeout)
+        return self.stream("/api/create", request, on_progress, timeout, STREAM_TIMEOUT_OPTION)
 
     def delete(self, name):
         self.request_json("DELETE", "/api/delete", {"model": name})
@@ -422,14 +434,17 @@ class OllamaClient:
         except OllamaNotFound:
             return False
 
-    def upload_blob(self, digest, path, timeout=None):
+    def upload_blob(self, digest, path, timeout=None, wrap=None):
+        """POST a local file as a blob; ``wrap(handle, size)`` may return a reader that reports progress."""
         size = os.path.getsize(path)
         with open(path, "rb") as handle:
+            body = wrap(handle, size) if wrap else handle
             response = self.open(
                 "POST",
                 "/api/blobs/%s" % digest,
-                data=handle,
+                data=body,
                 timeout=timeout,
+                timeout_option=STREAM_TIMEOUT_OPTION,
                 headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
             )
         response.close()

@@ -103,6 +103,24 @@ def _connect_host(host):
     return host
 
 
+def _clean(value):
+    return (value or "").strip().strip("\"'").strip()
+
+
+def _authority(text):
+    """The part between the scheme and the path (all of the text up to the first / without a scheme)."""
+    return text.split("/", 3)[2 if "://" in text else 0]
+
+
+def credentials(value):
+    """The ``user:password`` of a value that holds credentials (which parse_endpoint refuses), else None; modules hide
+    it from every output, the echo of their arguments included."""
+    if not isinstance(value, str):
+        return None
+    authority = _authority(_clean(value))
+    return authority.rpartition("@")[0] or None
+
+
 def parse_endpoint(value, option="OLLAMA_HOST", port=None):
     """Read an OLLAMA_HOST-style value; ``port`` (when given) is the port of a bare host or address (then an empty
     host means every interface, as in ``:PORT``).
@@ -113,8 +131,8 @@ def parse_endpoint(value, option="OLLAMA_HOST", port=None):
     """
     if value is not None and not isinstance(value, str):
         raise EndpointError("%s must be a string like 127.0.0.1:11434, got %s" % (option, type(value).__name__))
-    text = (value or "").strip().strip("\"'").strip()
-    if "@" in text.split("/", 3)[2 if "://" in text else 0]:
+    text = _clean(value)
+    if "@" in _authority(text):
         raise EndpointError(
             "%s holds credentials (user:password@); Ollama has no authentication, so put them in "
             "a proxy in front of it and give only [http(s)://]HOST[:PORT] here" % option

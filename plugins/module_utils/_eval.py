@@ -60,6 +60,9 @@ def validate_settings(params):
     durations = seconds_problems(params)
     if durations:
         raise EvalInputError("; ".join(durations))
+    keep_alive = _benchmark.keep_alive_problem(params.get("keep_alive"))
+    if keep_alive:
+        raise EvalInputError(keep_alive)
     try:
         _benchmark.check_request_options(params.get("options"), ("num_predict", "num_ctx", "temperature", "seed"))
     except ValueError as exc:

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import csv
 import ctypes
 import glob
 import os
@@ -92,8 +93,9 @@ class GpuProbeTimeout(Exception):
 NVIDIA_SMI_TIMEOUT = 30
 
 
-def command_runner(timeout, environ_update=None):
-    """A run_command(args) -> (rc, stdout, stderr) that gives up after timeout seconds, raising GpuProbeTimeout.
+def command_runner(timeout, environ_update=None, limit=None):
+    """A run_command(args) -> (rc, stdout, stderr) that gives up after timeout seconds, raising GpuProbeTimeout;
+    ``limit`` says in the message which option sets (or skips) that limit.
 
     AnsibleModule.run_command has no timeout. The child is killed on timeout but not waited for: a process stuck
     in the kernel (a hung driver) cannot die until the kernel lets it, and the module must still answer."""
@@ -117,9 +119,9 @@ def command_runner(timeout, environ_update=None):
         except subprocess.TimeoutExpired:
             proc.kill()
             raise GpuProbeTimeout(
-                "%s did not answer within %s s; the NVIDIA driver seems hung. Look at `dmesg` for NVRM/Xid errors "
+                "%s did not answer within %s s; the NVIDIA driver seems hung%s. Look at `dmesg` for NVRM/Xid errors "
                 "and reboot the machine (on WSL2: wsl.exe --shutdown, or update the Windows NVIDIA driver), then "
-                "run again." % (" ".join(args), timeout)
+                "run again." % (" ".join(args), timeout, " (%s)" % limit if limit else "")
             )
         return proc.returncode, out, err
 
@@ -342,9 +344,21 @@ def _smi_float(text):
     return _smi_value(text, lambda value: round(float(value), 1))
 
 
+def nvidia_smi_cells(line):
+    """The cells of one CSV line, read by a CSV reader (a quoted cell may hold commas). nvidia-smi itself does not
+    quote, so a comma in the GPU name, the only free text it prints, splits the name: surplus cells go back into it."""
+    cells = next(csv.reader([line], skipinitialspace=True))
+    surplus = len(cells) - len(NVIDIA_SMI_FIELDS)
+    if surplus > 0 and '"' not in line:
+        at = NVIDIA_SMI_FIELDS.index("name")
+        raw = line.split(",")
+        cells = raw[:at] + [",".join(raw[at : at + surplus + 1])] + raw[at + surplus + 1 :]
+    return [cell.strip() for cell in cells]
+
+
 def parse_nvidia_smi_line(line):
     """One CSV line of NVIDIA_SMI_QUERY as a device dict (values nvidia-smi cannot give are None)."""
-    cells = [cell.strip() for cell in line.split(",")]
+    cells = nvidia_smi_cells(line)
     if len(cells) != len(NVIDIA_SMI_FIELDS):
         raise GpuSourceUnavailable(
             "nvidia-smi printed %d values where %d were asked for: %r" % (len(cells), len(NVIDIA_SMI_FIELDS), line)
@@ -426,10 +440,10 @@ def import_pynvml():
     return pynvml
 
 
-def gather_host_gpu_facts(module, timeout=NVIDIA_SMI_TIMEOUT):
+def gather_host_gpu_facts(module, timeout=NVIDIA_SMI_TIMEOUT, limit=None):
     """GPU facts of the host an AnsibleModule runs on: NVML when pynvml loads, else nvidia-smi in the C locale,
-    given timeout seconds per call (GpuProbeTimeout when it hangs)."""
-    run_command = command_runner(timeout, dict(LANGUAGE="C", LC_ALL="C"))
+    given timeout seconds per call (GpuProbeTimeout, naming ``limit``, when it hangs)."""
+    run_command = command_runner(timeout, dict(LANGUAGE="C", LC_ALL="C"), limit)
     return gather_gpu_facts(
         pynvml=import_pynvml(),
         run_command=run_command,

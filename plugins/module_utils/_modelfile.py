@@ -16,6 +16,8 @@ __metaclass__ = type
 import json
 import math
 
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_spec import ModelSpec
+
 INT_PARAMETERS = frozenset(
     (
         "num_ctx",
@@ -87,15 +89,8 @@ class ModelfileError(ValueError):
 
 
 def empty_spec():
-    return {
-        "from": None,
-        "template": None,
-        "system": None,
-        "parameters": {},
-        "messages": [],
-        "license": [],
-        "adapters": [],
-    }
+    """A ModelSpec with nothing set yet (the parser fills in what the Modelfile says)."""
+    return ModelSpec()
 
 
 # ---------------------------------------------------------------- parameter typing
@@ -275,7 +270,7 @@ def parse_modelfile(text):
     if not isinstance(text, str):
         raise ModelfileError("the Modelfile must be text")
     spec = empty_spec()
-    spec["from_line"] = None
+    from_lines = []
     reader = _Reader(text)
     while True:
         reader.skip_blank(newlines=True)
@@ -286,14 +281,14 @@ def parse_modelfile(text):
             continue
         line = reader.line
         keyword = reader.word()
-        _parse_instruction(reader, keyword, line, spec)
+        _parse_instruction(reader, keyword, line, spec, from_lines)
     if not spec["from"]:
         raise ModelfileError("no FROM line; a Modelfile needs 'FROM <model name or GGUF file path>'")
-    del spec["from_line"]
     return spec
 
 
-def _parse_instruction(reader, keyword, line, spec):
+def _parse_instruction(reader, keyword, line, spec, from_lines):
+    """One instruction into ``spec``; ``from_lines`` collects the line numbers of FROM (there must be one)."""
     upper = keyword.upper()
     if upper in UNSUPPORTED_INSTRUCTIONS:
         raise ModelfileError("%s is not supported by this collection yet; remove it" % upper, line)
@@ -313,11 +308,11 @@ def _parse_instruction(reader, keyword, line, spec):
                     "a second FROM (%s) after FROM %s on line %d; a Modelfile has exactly one FROM "
                     '(a quoted SYSTEM, TEMPLATE, LICENSE or MESSAGE value that contains """ '
                     "ends early and turns its remaining lines into instructions)"
-                    % (value, spec["from"], spec["from_line"]),
+                    % (value, spec["from"], from_lines[0]),
                     line,
                 )
             spec["from"] = value
-            spec["from_line"] = line
+            from_lines.append(line)
         elif upper == "ADAPTER":
             spec["adapters"].append(value)
         elif upper == "LICENSE":
@@ -384,7 +379,9 @@ def modelfile_variable_errors(values):
 
     ``values``: a dict of Modelfile fields as a template inserts them (from, system, template, license, messages,
     stop and numeric PARAMETER names). A SYSTEM/TEMPLATE/LICENSE/MESSAGE text with \"\"\", a stop string with ",
-    a FROM that is not one word and a number that is not a number could each add instructions of their own.
+    a FROM that is not one word and a number that is not a number could each add instructions of their own; a number
+    the PARAMETER does not take (num_ctx 1e20, 2.5 or -5) would be refused only by the create, after the base model
+    was pulled.
     """
     errors = []
     texts = [("SYSTEM", values.get("system")), ("TEMPLATE", values.get("template"))]
@@ -405,8 +402,15 @@ def modelfile_variable_errors(values):
     ):
         errors.append("from %r must be one model name or file path, without spaces or line breaks" % (source,))
     for name in sorted(INT_PARAMETERS | FLOAT_PARAMETERS):
-        if name in values and values[name] is not None and not _is_number(values[name]):
+        if name not in values or values[name] is None:
+            continue
+        if not _is_number(values[name]):
             errors.append("%s %r is not a number" % (name, values[name]))
+            continue
+        try:
+            coerce_parameter(name, values[name])
+        except ValueError as exc:
+            errors.append("%s" % exc)
     return errors
 
 

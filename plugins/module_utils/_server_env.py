@@ -121,7 +121,7 @@ def cache_problems(environment, option):
         state = "not set" if flash is None else '"%s" (off)' % value_text(flash)
         return [
             "%s: OLLAMA_KV_CACHE_TYPE=%s needs flash attention, but OLLAMA_FLASH_ATTENTION is %s. Set "
-            'OLLAMA_FLASH_ATTENTION: "1", or use OLLAMA_KV_CACHE_TYPE=f16' % (option, cache_type, state)
+            'OLLAMA_FLASH_ATTENTION: "1" in %s, or use OLLAMA_KV_CACHE_TYPE=f16' % (option, cache_type, state, option)
         ]
     return []
 

@@ -50,8 +50,8 @@ options:
     type: str
   timeout:
     description:
-      - Seconds each C(nvidia-smi) call may take. A driver that hangs makes the module fail with a message saying
-        so, instead of hanging the play.
+      - Seconds each C(nvidia-smi) call may take, 1 to 86400. A driver that hangs makes the module fail with a message
+        saying so, instead of hanging the play.
     type: int
     default: 30
 requirements:
@@ -257,12 +257,14 @@ ansible_facts:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu, _version
+from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import check_seconds
+
+TIMEOUT_MEANING = "how long each nvidia-smi call may take"
 
 
 def validate_options(module):
     params = module.params
-    if params["timeout"] <= 0:
-        module.fail_json(msg="timeout must be a positive number of seconds, got %s" % params["timeout"])
+    check_seconds(module, {"timeout": TIMEOUT_MEANING})
     if params["min_memory_mb"] is not None and params["min_memory_mb"] <= 0:
         module.fail_json(msg="min_memory_mb must be a positive number of MiB, got %s" % params["min_memory_mb"])
     if params["min_driver_version"] is not None:
@@ -313,7 +315,11 @@ def main():
     )
     validate_options(module)
     try:
-        facts = _gpu.gather_host_gpu_facts(module, timeout=module.params["timeout"])
+        facts = _gpu.gather_host_gpu_facts(
+            module,
+            timeout=module.params["timeout"],
+            limit="timeout=%s; raise it if the driver is only slow" % module.params["timeout"],
+        )
     except _gpu.GpuProbeTimeout as exc:
         module.fail_json(msg=str(exc))
     problems = unmet_requirements(module.params, facts)

@@ -81,7 +81,8 @@ options:
   keep_alive:
     description:
       - How long the server keeps the model loaded after each request (a duration such as V(5m), or seconds;
-        negative keeps it loaded). Sent with every request; the server's default when not set.
+        negative keeps it loaded). Sent with every request; the server's default when not set. Anything else (V(forever),
+        V(5 minutes)) is refused before the first request.
       - The GPU share is read from C(/api/ps) after the last run, so a value that unloads the model at once
         (V(0)) leaves it unknown.
     type: str
@@ -341,6 +342,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
     api_argument_spec,
     client_from_module,
+    hide_credentials,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
 from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
@@ -367,7 +369,9 @@ def bandwidth(module):
     if not params["gather_gpu"]:
         return None, "none", None
     try:
-        facts = _gpu.gather_host_gpu_facts(module)
+        facts = _gpu.gather_host_gpu_facts(
+            module, limit="gather_gpu reads the GPU; set gather_gpu: false or give gpu_bandwidth_gbps to skip it"
+        )
     except _gpu.GpuProbeTimeout as exc:
         module.fail_json(msg=str(exc))
     value, name = _benchmark.fastest_bandwidth(facts)
@@ -462,6 +466,7 @@ def main():
         gather_gpu=dict(type="bool", default=True),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    hide_credentials(module)
     try:
         parse_name(module.params["model"])
         _benchmark.validate_settings(module.params)

@@ -90,7 +90,9 @@ options:
     type: dict
     default: {}
   keep_alive:
-    description: How long the server keeps the model loaded after each request (duration or seconds).
+    description:
+      - How long the server keeps the model loaded after each request (a duration such as V(5m), or seconds).
+      - Anything Ollama would not read as a duration is refused before the first request.
     type: str
   api:
     description: V(chat) sends one user message to C(/api/chat); V(generate) sends the prompt to C(/api/generate).
@@ -362,6 +364,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils import _eval
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
     api_argument_spec,
     client_from_module,
+    hide_credentials,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_sandbox import Sandbox, SandboxError
@@ -499,6 +502,7 @@ def main():
         min_pass_rate=dict(type="float", no_log=False),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    hide_credentials(module)
     params = module.params
     try:
         if not params["allow_code_execution"]:

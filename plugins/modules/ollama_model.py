@@ -113,8 +113,29 @@ options:
   pull_timeout:
     description:
       - Seconds to wait for the next progress line of a pull, a create, or for a blob upload, 1 to 604800 (a week).
+      - When it runs out the task fails naming O(pull_timeout) (O(timeout) governs the other requests).
     type: int
     default: 1800
+  progress:
+    description:
+      - Print the progress of a pull or a GGUF blob upload in the play output while it runs; each line names the host, the model,
+        bytes done of the total, percent, rate and time left, one line at each further 10 % or every 10 seconds.
+      - Works with the default callback and with C(-v). Nothing is printed for a model that is already present,
+        in check mode, or when the task itself uses C(async).
+      - How it works, and why this way; the module's action plugin starts the module asynchronously (Ansible's
+        C(async_wrapper), as C(async) + C(poll) would), and while it runs reads a small progress file the module
+        rewrites at most twice a second on the managed host (one C(cat) of the job file and the progress file over
+        the connection every 2 seconds), then prints a line on the controller.
+        A callback plugin could not do this, because a module only reports when it ends; a module cannot print
+        while it runs. The file lives in the task's remote temporary folder and is removed when the module ends,
+        also when it fails; the folder goes with it. The final result, check mode and diff are the same as without
+        progress.
+    type: bool
+    default: true
+  progress_file:
+    description:
+      - Where the module writes its progress. Set by the action plugin; leave it unset.
+    type: path
 notes:
   - Offline hosts cannot pull. Import the model with O(gguf_path), or copy a seeded model store
     (C(blobs/) and C(manifests/)) into the server's C(OLLAMA_MODELS) directory.
@@ -217,14 +238,14 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
     api_argument_spec,
     client_from_module,
+    hide_credentials,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
-from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager import (
-    ModelManager,
-    ModelSpecError,
-    desired_spec,
-)
+from ansible_collections.local_llm.ollama.plugins.module_utils._desired_model import desired_spec
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager import ModelManager
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_spec import ModelSpecError
 from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, normalize_name
+from ansible_collections.local_llm.ollama.plugins.module_utils._progress import ProgressFile
 
 SOURCES = ("modelfile", "modelfile_path", "from", "gguf_path")
 
@@ -253,6 +274,8 @@ def argument_spec():
         quantize=dict(type="str"),
         insecure=dict(type="bool", default=False),
         pull_timeout=dict(type="int", default=1800),
+        progress=dict(type="bool", default=True),
+        progress_file=dict(type="path"),
     )
     spec["from"] = dict(type="str")
     return spec
@@ -263,15 +286,24 @@ def run(module):
     name = normalize_name(params["name"])
     kind, spec = desired_spec(params) if params["state"] == "present" else ("absent", None)
     client = client_from_module(module)
+    progress = ProgressFile(params["progress_file"], name)
     manager = ModelManager(
-        client, name, check_mode=module.check_mode, insecure=params["insecure"], stream_timeout=params["pull_timeout"]
+        client,
+        name,
+        check_mode=module.check_mode,
+        insecure=params["insecure"],
+        stream_timeout=params["pull_timeout"],
+        progress=progress,
     )
-    if kind == "absent":
-        manager.absent()
-    elif kind == "pull":
-        manager.present_pulled()
-    else:
-        manager.present_created(spec)
+    try:
+        if kind == "absent":
+            manager.absent()
+        elif kind == "pull":
+            manager.present_pulled()
+        else:
+            manager.present_created(spec)
+    finally:
+        progress.remove()
     result = manager.result()
     if module._diff:
         result["diff"] = manager.diff
@@ -284,6 +316,7 @@ def main():
         mutually_exclusive=[SOURCES],
         supports_check_mode=True,
     )
+    hide_credentials(module)
     try:
         module.exit_json(**run(module))
     except InvalidModelName as exc:

@@ -196,6 +196,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
     api_argument_spec,
     client_from_module,
+    hide_credentials,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import parse_show_parameters
@@ -284,6 +285,7 @@ def main():
         running=dict(type="bool", default=True),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    hide_credentials(module)
     try:
         module.exit_json(**run(module))
     except InvalidModelName as exc:

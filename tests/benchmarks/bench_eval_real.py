@@ -18,6 +18,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
+# A program, not a test: pytest's pythonpath (pyproject.toml) does not reach it.
 sys.path[:0] = [TESTS, os.path.join(TESTS, "functional"), os.path.join(TESTS, "real")]
 
 # tests/conftest.py makes ansible_collections.local_llm.ollama importable

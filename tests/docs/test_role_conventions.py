@@ -1,7 +1,8 @@
 """The role conventions docs/development.md states, checked on every role.
 
 - A variable a role sets for itself (register, set_fact, a task's vars) is named ``<role>__<name>``; a fact a role
-  sets for others is a result its argument_specs.yml description names (as ``C(<fact>)``).
+  sets for others is a result its argument_specs.yml description names (as ``C(<fact>)``). A task's vars never
+  share a name with a fact (a fact outranks task vars, so a fact from an earlier play would win).
 - Handlers are notified through a ``<role> <action>`` topic (``listen``), never by their name.
 - A role reads no other role's variables except the documented results, and those only where a playbook hands
   them over.
@@ -75,6 +76,26 @@ def test_variables_a_role_sets_for_itself_are_marked_internal(role):
                     continue  # the template variables custom_model documents for Modelfile templates
                 wrong.append("%s: %s" % (os.path.relpath(path, REPO_ROOT), name))
     assert not wrong, "name these %s__<name>, or document them as results: %s" % (role, wrong)
+
+
+def facts_and_task_vars(role):
+    facts, task_vars = set(), set()
+    for path in task_files(role):
+        for task in walk(load(path)):
+            if "register" in task:
+                facts.add(task["register"])
+            for key in ("ansible.builtin.set_fact", "set_fact"):
+                if isinstance(task.get(key), dict):
+                    facts.update(task[key])
+            task_vars.update("%s: %s" % (os.path.relpath(path, REPO_ROOT), name) for name in task.get("vars") or {})
+    return facts, task_vars
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_task_var_shares_its_name_with_a_fact(role):
+    facts, task_vars = facts_and_task_vars(role)
+    shadowed = sorted(entry for entry in task_vars if entry.split(": ")[1] in facts)
+    assert not shadowed, "a fact of the same name outranks these task vars (rename them): %s" % shadowed
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -17,6 +17,7 @@ import tarfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE = "ollama_emulator"
+# bin/ollama of the archive, a program: it finds the package in ../lib/ollama of wherever the archive is unpacked.
 LAUNCHER = """#!/usr/bin/env python3
 import os
 import sys

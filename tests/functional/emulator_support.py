@@ -2,15 +2,12 @@
 
 import json
 import os
-import sys
 import urllib.error
 import urllib.request
 
-EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
-if EMULATOR_DIR not in sys.path:
-    sys.path.insert(0, EMULATOR_DIR)
+from ollama_emulator import make_gguf
 
-from ollama_emulator import make_gguf  # noqa: E402  pylint: disable=wrong-import-position
+EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
 
 RECORDED_DIR = os.path.join(os.path.dirname(EMULATOR_DIR), "fixtures", "ollama-0.32.15-recorded")
 RECORDED_RESOLVER = "10.255.255.53"

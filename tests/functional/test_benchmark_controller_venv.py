@@ -13,9 +13,7 @@ import subprocess
 import sys
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import COLLECTION_DIR, COLLECTIONS_ROOT, recap, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import COLLECTION_DIR, COLLECTIONS_ROOT, recap, run_playbook
 
 REQUIREMENTS = os.path.join(COLLECTION_DIR, "requirements", "controller.txt")
 PLAYBOOK = os.path.join(COLLECTION_DIR, "playbooks", "benchmark.yml")

@@ -2,10 +2,8 @@
 
 import os
 import re
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import module_examples, playbook_tasks, recap, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import module_examples, playbook_tasks, recap, run_playbook
 
 PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks", "ollama_benchmark_examples.yml")
 

@@ -9,12 +9,9 @@ import json
 import os
 import re
 import struct
-import sys
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import COLLECTION_DIR, http, recap, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import COLLECTION_DIR, http, recap, run_playbook
 
 PLAYBOOK = os.path.join(COLLECTION_DIR, "playbooks", "benchmark.yml")
 FAST, SLOW = 400.0, 150.0

@@ -5,16 +5,11 @@ the emulator checked against the recording where the real server is not availabl
 is a metadata-only GGUF carrying the recorded model_info and tensors, so /api/show can be compared key by key.
 """
 
-import os
-import sys
-
+import conformance
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-import conformance  # noqa: E402  pylint: disable=wrong-import-position
-from emulator_support import RECORDED_RESOLVER  # noqa: E402  pylint: disable=wrong-import-position
-from ollama_emulator import make_gguf  # noqa: E402  pylint: disable=wrong-import-position
-from ollama_emulator.show import _HIDDEN_INFO_KEYS  # noqa: E402  pylint: disable=wrong-import-position
+from emulator_support import RECORDED_RESOLVER
+from ollama_emulator import make_gguf
+from ollama_emulator.show import _HIDDEN_INFO_KEYS
 
 
 @pytest.fixture(scope="module")

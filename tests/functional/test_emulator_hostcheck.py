@@ -9,8 +9,6 @@ import http.client
 import ipaddress
 import socket
 
-# Imported for its side effect: it puts the emulator on sys.path.
-import emulator_support  # noqa: F401  pylint: disable=unused-import
 import pytest
 from ollama_emulator import hostcheck
 

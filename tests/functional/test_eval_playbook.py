@@ -8,11 +8,9 @@ the first report and, with eval_fail_on_regression and a threshold, fails the ho
 import glob
 import json
 import os
-import sys
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import COLLECTION_DIR, recap, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import COLLECTION_DIR, recap, run_playbook
 
 PLAYBOOK = os.path.join(COLLECTION_DIR, "playbooks", "eval.yml")
 RIGHT = {

@@ -1,13 +1,10 @@
 """The modules' EXAMPLES, run for real through ansible-playbook against the emulator, twice."""
 
 import os
-import sys
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import module_examples, playbook_tasks, recap, run_playbook  # noqa: E402
-from ollama_emulator import make_gguf  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import module_examples, playbook_tasks, recap, run_playbook
+from ollama_emulator import make_gguf
 
 PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks", "ollama_model_examples.yml")
 

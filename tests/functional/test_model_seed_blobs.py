@@ -11,9 +11,11 @@ __metaclass__ = type
 import hashlib
 import json
 import os
+import re
 
 import pytest
 from collection_env import run_playbook, task_results
+from module_runner import run_playbook as run_playbook_file
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="model_seed sets the owner of the files it copies")
 
@@ -114,3 +116,16 @@ def test_a_truncated_blob_is_replaced_by_size(tmp_path, store):
     assert report["replaced"] == [layer]
     assert sha256_of(copied) == layer
     assert "had size 1000 instead of" in result_of(results, "Say which damaged blobs are replaced")["msg"]
+
+
+def test_the_copies_print_their_progress_per_blob(tmp_path, store):
+    root, dummy = store
+    playbook = tmp_path / "seed.yml"
+    playbook.write_text(PLAYBOOK % {"store": root, "models": tmp_path / "models", "verify_existing": "false"})
+    rc, output = run_playbook_file(str(playbook))
+    assert rc == 0, output[-3000:]
+    lines = [line for line in output.splitlines() if ": blob " in line]
+    assert len(lines) == 2, output[-3000:]
+    total = re.search(r"blob 2 of 2, (\S+ \S+) of (\S+ \S+) \(100 %\)", lines[1])
+    assert total and total.group(1) == total.group(2), lines
+    assert re.search(r"blob 1 of 2, \S+ \S+ of %s \(\d+ %%\)" % re.escape(total.group(2)), lines[0]), lines

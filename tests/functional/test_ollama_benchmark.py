@@ -1,13 +1,9 @@
 """ollama_benchmark executed for real against the emulator set to known speeds."""
 
-import os
 import socket
-import sys
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import assert_clean_failure, run_module  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import assert_clean_failure, run_module
 
 RATE = 800.0  # tokens/s the emulator generates at
 PROMPT_RATE = 4000.0  # prompt tokens/s

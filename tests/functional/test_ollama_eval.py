@@ -4,13 +4,10 @@ of harmful answers, check mode, the threshold and bad input."""
 import json
 import os
 import shutil
-import sys
 import time
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import assert_clean_failure, run_module  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import assert_clean_failure, run_module
 
 MODEL = "coder:7b"
 RATE = 2000.0

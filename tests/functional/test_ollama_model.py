@@ -1,14 +1,10 @@
 """ollama_model executed for real (subprocess, ANSIBLE_MODULE_ARGS file) against the Ollama emulator over HTTP."""
 
 import hashlib
-import os
 import socket
-import sys
 
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import (  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import (
     assert_calls,
     assert_clean_failure,
     calls,
@@ -17,7 +13,7 @@ from module_runner import (  # noqa: E402  pylint: disable=wrong-import-position
     http,
     model,
 )
-from ollama_emulator import make_gguf  # noqa: E402  pylint: disable=wrong-import-position
+from ollama_emulator import make_gguf
 
 
 def tags(emu):

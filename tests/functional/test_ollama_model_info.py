@@ -1,12 +1,7 @@
 """ollama_model_info executed for real against the emulator."""
 
-import os
-import sys
-
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import (  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import (
     assert_calls,
     assert_clean_failure,
     clear,

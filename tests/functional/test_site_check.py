@@ -6,10 +6,8 @@ argument spec and every module on the controller's ansible-core, while nothing o
 
 import os
 import socket
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import recap, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import recap, run_playbook
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INVENTORY = os.path.join(REPO_ROOT, "inventories", "localhost", "hosts.yml")

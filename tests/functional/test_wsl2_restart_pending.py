@@ -7,12 +7,9 @@ recap shows no failure. Molecule scenario wsl2_site runs the whole of site.yml o
 """
 
 import os
-import sys
 
 import yaml
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # helpers next to this file, any import mode
-from module_runner import COLLECTION_DIR, run_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import COLLECTION_DIR, run_playbook
 
 PLAYBOOKS = os.path.join(COLLECTION_DIR, "playbooks")
 TASKS_FILE = "tasks/wsl2_restart_pending.yml"

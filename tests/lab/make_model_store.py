@@ -10,6 +10,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# A program (lab.sh, molecule prepare, system python3), not a test: pytest's pythonpath does not reach it.
 sys.path.insert(0, os.path.join(HERE, "..", "emulator"))
 
 from ollama_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position

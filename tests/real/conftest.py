@@ -5,18 +5,11 @@ $LLO_REAL_OLLAMA_ARCHIVE) or the PyPI model package is not there.
 """
 
 import os
-import sys
 import time
 
+import conformance
 import pytest
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-for folder in (HERE, os.path.join(os.path.dirname(HERE), "functional")):
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-
-import conformance  # noqa: E402  pylint: disable=wrong-import-position
-from real_server import (  # noqa: E402  pylint: disable=wrong-import-position
+from real_server import (
     FIGURES,
     REPO_ROOT,
     RealOllama,

@@ -11,6 +11,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# A program, not a test: pytest's pythonpath (pyproject.toml) does not reach it.
 sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "functional")]
 
 import conformance  # noqa: E402  pylint: disable=wrong-import-position

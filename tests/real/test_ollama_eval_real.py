@@ -12,10 +12,7 @@ import sys
 import tempfile
 import time
 
-FUNCTIONAL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "functional")
-if FUNCTIONAL not in sys.path:
-    sys.path.insert(0, FUNCTIONAL)
-from module_runner import module_env  # noqa: E402  pylint: disable=wrong-import-position
+from module_runner import module_env
 
 TASKS = ["py-clamp", "py-reverse-words"]
 OUTCOMES = ("pass", "fail", "error", "timeout", "no_code")

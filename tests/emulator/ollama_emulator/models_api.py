@@ -1,5 +1,7 @@
 """Model management routes: version, tags, show, delete, copy, blobs, pull, create."""
 
+import time
+
 from . import create, show
 from .errors import HandlerError
 from .gojson import go_quote, rfc3339_nano
@@ -18,6 +20,17 @@ def _locked(lock, worker):
     """Hold the store lock while a worker generator runs, released even if the client leaves."""
     with lock:
         yield from worker
+
+
+def _paced(reader, bytes_per_second):
+    """A body reader that takes len/bytes_per_second seconds per read (a slow upload link)."""
+
+    def read(size):
+        data = reader(size)
+        time.sleep(len(data) / float(bytes_per_second))
+        return data
+
+    return read
 
 
 class ModelsApi:
@@ -115,7 +128,8 @@ class ModelsApi:
         if self.store.has_blob(digest):
             reader(length)
             return empty_response(200)
-        got = self.store.receive_blob(digest, reader, length)
+        rate = self.emu.blob_bytes_per_second
+        got = self.store.receive_blob(digest, _paced(reader, rate) if rate else reader, length)
         if digest_hex(got) != digest_hex(digest):
             return error_response(400, "digest mismatch, expected %s, got %s" % (go_quote(digest), go_quote(got)))
         return empty_response(201)
@@ -125,7 +139,9 @@ class ModelsApi:
         name = parse_name(request.get("model") or request.get("name") or "")
         if not name.valid:
             raise HandlerError(400, "invalid model name")
-        worker = pull_model(self.store, self.emu.registry, name, bool(request.get("insecure")))
+        worker = pull_model(
+            self.store, self.emu.registry, name, bool(request.get("insecure")), self.emu.pull_bytes_per_second
+        )
         return deliver(_locked(self.emu.lock, worker), _stream_flag(request), self._legacy_errors())
 
     def create(self, request):

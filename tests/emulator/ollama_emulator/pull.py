@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 from .errors import StreamError
 from .store import Store
@@ -46,8 +47,27 @@ def _progress(digest, total, completed=None):
     return line
 
 
-def pull_model(local, registry, name, insecure=False):
-    """Yield the NDJSON progress objects of a pull; raises StreamError on failure."""
+def _paced_copy(source, target, digest, size, bytes_per_second):
+    """Copy a blob at `bytes_per_second`, yielding a progress object about ten times a second."""
+    chunk = max(1, int(bytes_per_second / 10))
+    done = 0
+    with open(source, "rb") as reader, open(target, "wb") as writer:
+        while True:
+            data = reader.read(chunk)
+            if not data:
+                return
+            writer.write(data)
+            done += len(data)
+            time.sleep(len(data) / float(bytes_per_second))
+            if done < size:
+                yield _progress(digest, size, done)
+
+
+def pull_model(local, registry, name, insecure=False, bytes_per_second=None):
+    """Yield the NDJSON progress objects of a pull; raises StreamError on failure.
+
+    bytes_per_second: download speed of the stand-in registry (None: as fast as the disk copies).
+    """
     yield {"status": "pulling manifest"}
     remote_name = registry.locate(name, insecure)
     config, layers = registry.store.manifest(remote_name)
@@ -58,7 +78,16 @@ def pull_model(local, registry, name, insecure=False):
             continue
         yield _progress(layer.digest, layer.size)
         os.makedirs(local.blobs_dir, exist_ok=True)
-        shutil.copyfile(registry.store.blob_path(layer.digest), local.blob_path(layer.digest))
+        if bytes_per_second:
+            yield from _paced_copy(
+                registry.store.blob_path(layer.digest),
+                local.blob_path(layer.digest),
+                layer.digest,
+                layer.size,
+                bytes_per_second,
+            )
+        else:
+            shutil.copyfile(registry.store.blob_path(layer.digest), local.blob_path(layer.digest))
         downloaded = True
         yield _progress(layer.digest, layer.size, layer.size)
     if downloaded:

@@ -9,14 +9,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.local_llm.ollama.plugins.filter.model_store import ollama_manifest_blobs, ollama_manifest_path
 
-RECORDED = "/work/shared/reference/ollama-0.32.15-recorded/ondisk_manifest_tiny-gemma_latest.json"
 HEX_A = "a" * 64
 HEX_B = "b" * 64
 
@@ -52,12 +50,10 @@ def test_blobs_config_first_each_once_from_json_text():
     ]
 
 
-@pytest.mark.skipif(not os.path.exists(RECORDED), reason="recorded reference not present")
-def test_blobs_of_the_recorded_manifest():
-    with open(RECORDED, "rb") as handle:
-        recorded = handle.read()
-    blobs = ollama_manifest_blobs(recorded)
-    parsed = json.loads(recorded)
+def test_blobs_of_the_recorded_manifest(recorded):
+    manifest = recorded.bytes("ondisk_manifest_tiny-gemma_latest.json")
+    blobs = ollama_manifest_blobs(manifest)
+    parsed = json.loads(manifest)
     assert [b["digest"] for b in blobs] == [parsed["config"]["digest"]] + [l["digest"] for l in parsed["layers"]]
     assert sum(b["size"] for b in blobs) == 253113180
 

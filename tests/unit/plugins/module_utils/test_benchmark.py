@@ -3,27 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The benchmark method: prompts, bodies, rates from the recorded 0.32.15 bodies, statistics, GPU share,
-roofline arithmetic and threshold messages; and the timed streaming reader over a scripted response."""
+roofline arithmetic, threshold messages and request options. The timed streaming reader: test_generation.py."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-import os
-
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark as bench
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaClient, OllamaError
-from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
-
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
-
-
-def recorded(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return json.load(handle)
 
 
 def params(**overrides):
@@ -57,6 +45,8 @@ def params(**overrides):
         (dict(prompts=["ok", "  "]), "prompts must be a non-empty list"),
         (dict(options={"num_predict": 5, "temperature": 1}), "options must not contain num_predict"),
         (dict(options={"num_ctx": 8192}), "options must not contain num_ctx"),
+        (dict(keep_alive="forever"), "keep_alive='forever' is not a duration Ollama reads"),
+        (dict(keep_alive="5 minutes"), "keep_alive='5 minutes' is not a duration"),
     ],
 )
 def test_bad_settings_are_named(overrides, fragment):
@@ -68,6 +58,26 @@ def test_good_settings_pass():
     bench.validate_settings(
         params(prompts=["a"], options={"top_k": 1}, min_tokens_per_second=45.0, gpu_bandwidth_gbps=360.0, num_ctx=None)
     )
+
+
+@pytest.mark.parametrize("text", ["5m", "1h30m", "-1", "0", "300", "1.5h", ".5s", "-5m", "10\u00b5s", None])
+def test_keep_alive_ollama_reads(text):
+    assert bench.keep_alive_problem(text) is None
+
+
+@pytest.mark.parametrize("text", ["forever", "5 minutes", "5M", "", "+3", "1.", "m"])
+def test_keep_alive_ollama_refuses(text):
+    assert "5m, 1h or 1h30m" in bench.keep_alive_problem(text)
+
+
+def test_settings_problems_lists_every_problem_of_the_settings_given():
+    assert bench.settings_problems({"runs": 0, "num_predict": 8}) == [
+        "runs must be at least 1, got 0",
+        "num_predict must be at least 16 (Ollama times generation in whole microseconds; fewer tokens make the rate "
+        "noisy), got 8",
+    ]
+    assert bench.settings_problems({"runs": "three"}) == ["runs must be at least 1, got three"]
+    assert bench.settings_problems({"runs": 2}) == []
 
 
 # ---------------------------------------------------------------- prompts and bodies
@@ -129,8 +139,8 @@ def test_keep_alive_numbers_become_seconds(text, expected):
 # ---------------------------------------------------------------- rates from recorded bodies
 
 
-def test_rates_from_the_recorded_generate_body():
-    record = bench.run_record(1, "p", recorded("generate.json"), 0.0421)
+def test_rates_from_the_recorded_generate_body(recorded):
+    record = bench.run_record(1, "p", recorded.json("generate.json"), 0.0421)
     assert record["eval_count"] == 32 and record["eval_duration"] == 671500000
     assert record["tokens_per_second"] == pytest.approx(47.655, abs=0.001)
     assert record["prompt_tokens_per_second"] == pytest.approx(184.250, abs=0.001)
@@ -139,8 +149,8 @@ def test_rates_from_the_recorded_generate_body():
     assert record["done_reason"] == "length"
 
 
-def test_rates_from_the_recorded_chat_body():
-    record = bench.run_record(2, "p", recorded("chat.json"), None)
+def test_rates_from_the_recorded_chat_body(recorded):
+    record = bench.run_record(2, "p", recorded.json("chat.json"), None)
     assert record["tokens_per_second"] == pytest.approx(31.924, abs=0.001)
     assert record["prompt_tokens_per_second"] == pytest.approx(94.343, abs=0.001)
     assert record["ttft_ms"] is None and record["run"] == 2
@@ -211,8 +221,8 @@ def test_processor_text_like_ollama_ps(size, size_vram, text):
     assert bench.processor_text(size, size_vram) == text
 
 
-def test_gpu_share_from_the_recorded_ps_entry():
-    share = bench.gpu_share(recorded("ps.json")["models"][0])
+def test_gpu_share_from_the_recorded_ps_entry(recorded):
+    share = bench.gpu_share(recorded.json("ps.json")["models"][0])
     assert share == {
         "loaded": True,
         "size": 287246908,
@@ -327,97 +337,6 @@ def test_both_thresholds_in_one_message():
         "(100% CPU" in message
     )
     assert "over 2 runs (min 7.9, max 8.1)" in message
-
-
-# ---------------------------------------------------------------- timed streaming reader
-
-
-class ScriptedResponse:
-    """An open HTTP response: iterating yields the scripted lines and advances the fake clock."""
-
-    def __init__(self, lines, clock, step):
-        self.status = 200
-        self._lines = lines
-        self._clock = clock
-        self._step = step
-        self.closed = False
-
-    def __iter__(self):
-        for line in self._lines:
-            self._clock.now += self._step
-            yield line
-
-    def close(self):
-        self.closed = True
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-class ScriptedClient(OllamaClient):
-    """The real client's stream reader (events) over a scripted response instead of a socket."""
-
-    def __init__(self, lines, clock, step=0.01):
-        super(ScriptedClient, self).__init__(host="ollama.test:80")
-        self.response = ScriptedResponse([line.encode("utf-8") for line in lines], clock, step)
-        self.sent = []
-
-    def url(self, path):
-        return "http://ollama.test" + path
-
-    def open(self, method, path, data=None, headers=None, timeout=None):
-        self.sent.append((method, path, json.loads(data.decode("utf-8"))))
-        return self.response
-
-
-def chat_line(content, done=False, **extra):
-    body = {"model": "m", "message": {"role": "assistant", "content": content}, "done": done}
-    body.update(extra)
-    return json.dumps(body)
-
-
-def test_ttft_counts_to_the_first_chunk_with_text():
-    clock = FakeClock()
-    final = json.loads(chat_line("", True, eval_count=2, eval_duration=1000))
-    client = ScriptedClient([chat_line(""), "", chat_line("Hi"), chat_line("!"), json.dumps(final)], clock)
-    timed = timed_generation(client, "/api/chat", {"model": "m"}, clock=clock)
-    assert timed.first_content_seconds == pytest.approx(0.03)  # empty chunk, blank line, then text
-    assert timed.final == final
-    assert timed.wall_seconds == pytest.approx(0.05)
-    assert client.sent == [("POST", "/api/chat", {"model": "m", "stream": True})]
-    assert client.response.closed
-
-
-def test_generate_chunks_and_no_text_at_all():
-    clock = FakeClock()
-    lines = [json.dumps({"response": "", "done": False}), json.dumps({"response": "", "done": True})]
-    timed = timed_generation(ScriptedClient(lines, clock), "/api/generate", {}, clock=clock)
-    assert timed.first_content_seconds is None and timed.final["done"] is True
-
-
-def test_error_line_raises_with_the_server_text():
-    clock = FakeClock()
-    client = ScriptedClient([chat_line("a"), json.dumps({"error": "model runner has unexpectedly stopped"})], clock)
-    with pytest.raises(OllamaError, match="model runner has unexpectedly stopped"):
-        timed_generation(client, "/api/chat", {}, clock=clock)
-    assert client.response.closed
-
-
-def test_stream_without_done_raises():
-    clock = FakeClock()
-    with pytest.raises(OllamaError, match="without a final"):
-        timed_generation(ScriptedClient([chat_line("a")], clock), "/api/chat", {}, clock=clock)
-
-
-def test_unreadable_line_raises():
-    clock = FakeClock()
-    with pytest.raises(OllamaError, match="unreadable stream line"):
-        timed_generation(ScriptedClient(["<html>"], clock), "/api/chat", {}, clock=clock)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import socket
 import threading
 
@@ -22,19 +21,15 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._client import (
     OllamaConnectionError,
     OllamaError,
     OllamaNotFound,
+    _connection_hint,
+    resolve_base_url,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError
 
 try:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 except ImportError:  # pragma: no cover
     pytest.skip("needs Python 3.7+", allow_module_level=True)
-
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
-
-
-def fixture_bytes(name):
-    with open(os.path.join(FIXTURES, name), "rb") as handle:
-        return handle.read()
 
 
 class ScriptedServer:
@@ -119,7 +114,21 @@ def free_port():
     return port
 
 
-# OLLAMA_HOST and the host option: tests/unit/plugins/filter/test_endpoint_table.py (one table, both paths).
+# OLLAMA_HOST and the host option; the forms of the value: test_endpoint.py (the decision table).
+
+
+def test_module_host_option_wins_over_the_environment_and_an_empty_one_is_refused():
+    env = {"OLLAMA_HOST": "10.1.1.1:1"}
+    assert resolve_base_url("box:2", env) == "http://box:2"
+    assert resolve_base_url(None, env) == "http://10.1.1.1:1"
+    assert resolve_base_url(None, {}) == "http://127.0.0.1:11434"
+    with pytest.raises(EndpointError, match="host is empty; leave it out to use OLLAMA_HOST"):
+        resolve_base_url("  ", env)
+
+
+def test_a_bad_environment_value_names_ollama_host():
+    with pytest.raises(EndpointError, match=r"^OLLAMA_HOST='box:abc' has the port"):
+        resolve_base_url(None, {"OLLAMA_HOST": "box:abc"})
 
 
 # ---------------------------------------------------------------- errors and retries
@@ -134,9 +143,9 @@ def test_models_null_is_none_and_entries_must_be_objects(server, sleeps):
         client.running_models()
 
 
-def test_get_json_and_version(server, sleeps):
+def test_get_json_and_version(server, sleeps, recorded):
     server.on("GET", "/api/version", json_reply(200, {"version": "0.32.15"}))
-    server.on("GET", "/api/tags", (200, "application/json", fixture_bytes("tags.json")))
+    server.on("GET", "/api/tags", (200, "application/json", recorded.bytes("tags.json")))
     client = client_for(server.url, sleeps)
     assert client.version() == "0.32.15"
     assert client.supports_structured_create()
@@ -225,8 +234,8 @@ def test_answer_that_is_not_json(server, sleeps):
 # ---------------------------------------------------------------- NDJSON streams
 
 
-def test_error_line_inside_a_200_stream_recorded_pull(server, sleeps):
-    server.on("POST", "/api/pull", (200, "application/x-ndjson", fixture_bytes("pull_stream.ndjson")))
+def test_error_line_inside_a_200_stream_recorded_pull(server, sleeps, recorded):
+    server.on("POST", "/api/pull", (200, "application/x-ndjson", recorded.bytes("pull_stream.ndjson")))
     seen = []
     with pytest.raises(OllamaError) as info:
         client_for(server.url, sleeps).pull("all-minilm", on_progress=seen.append)
@@ -237,11 +246,11 @@ def test_error_line_inside_a_200_stream_recorded_pull(server, sleeps):
     assert json.loads(server.log[0][2]) == {"model": "all-minilm", "insecure": False, "stream": True}
 
 
-def test_registry_error_without_stream_gets_the_same_hint(server, sleeps):
+def test_registry_error_without_stream_gets_the_same_hint(server, sleeps, recorded):
     server.on(
         "POST",
         "/api/create",
-        (500, "application/json", fixture_bytes("../fixtures/pull_stream.ndjson").splitlines()[1]),
+        (500, "application/json", recorded.bytes("pull_stream.ndjson").splitlines()[1]),
     )
     with pytest.raises(OllamaError) as info:
         client_for(server.url, sleeps).create({"model": "m", "from": "does-not-exist"})
@@ -263,8 +272,8 @@ def test_unknown_model_pull_hint(server, sleeps):
     assert "no such model or tag" in str(info.value)
 
 
-def test_successful_stream_reports_progress(server, sleeps):
-    server.on("POST", "/api/create", (200, "application/x-ndjson", fixture_bytes("create_stream.ndjson")))
+def test_successful_stream_reports_progress(server, sleeps, recorded):
+    server.on("POST", "/api/create", (200, "application/x-ndjson", recorded.bytes("create_stream.ndjson")))
     seen = []
     last = client_for(server.url, sleeps).create({"model": "m", "from": "b"}, on_progress=seen.append)
     assert last == {"status": "success"} and len(seen) == 5
@@ -326,3 +335,10 @@ def test_wait_until_up_gives_up(sleeps):
     with pytest.raises(OllamaConnectionError) as info:
         client.wait_until_up(1)
     assert "no answer within 1 s" in str(info.value) and "systemctl status ollama" in str(info.value)
+
+
+def test_a_timeout_names_the_option_that_set_it():
+    """A pull that runs out of time is pull_timeout's doing; raising timeout would not help."""
+    reason, hint = _connection_hint(socket.timeout("timed out"), 1, "pull_timeout")
+    assert reason == "no answer within 1 s" and "raise the pull_timeout option" in hint
+    assert "raise the timeout option" in _connection_hint(socket.timeout("timed out"), 30)[1]

@@ -8,16 +8,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import sys
-
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils import _eval_tasks
 from ansible_collections.local_llm.ollama.plugins.module_utils._eval_taskset import GO_TASKS, PYTHON_TASKS
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import eval_reference_solutions as reference  # noqa: E402  pylint: disable=wrong-import-position
+from . import eval_reference_solutions as reference
 
 
 def run_tests(task, code):

@@ -204,6 +204,18 @@ class TestParseNvidiaSmi:
         assert device["temperature_c"] is None
         assert device["power_limit_w"] is None
 
+    @pytest.mark.parametrize(
+        "name, written",
+        [
+            ("NVIDIA GeForce RTX 3060, 12GB", "NVIDIA GeForce RTX 3060, 12GB"),  # nvidia-smi does not quote
+            ("NVIDIA GeForce RTX 3060,12GB,LHR", "NVIDIA GeForce RTX 3060,12GB,LHR"),
+            ("NVIDIA GeForce RTX 3060, 12GB", '"NVIDIA GeForce RTX 3060, 12GB"'),  # a quoting one is read the same
+        ],
+    )
+    def test_a_comma_in_the_name_stays_in_the_name(self, name, written):
+        device, driver = _gpu.parse_nvidia_smi_line(SMI_LINE.replace("NVIDIA GeForce RTX 3060", written))
+        assert (device["name"], device["memory_total_mb"], driver) == (name, 12288, "591.74")
+
     def test_wrong_column_count(self):
         with pytest.raises(_gpu.GpuSourceUnavailable, match="16 were asked for"):
             _gpu.parse_nvidia_smi_line("0, NVIDIA GeForce RTX 3060")

@@ -8,11 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-import os
 
 import pytest
 
+from ansible_collections.local_llm.ollama.plugins.module_utils._model_spec import ModelSpec
 from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import (
     ModelfileError,
     coerce_parameter,
@@ -26,8 +25,6 @@ from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import
     render_modelfile,
 )
 
-# Byte copies of shared/reference/ollama-0.32.15-recorded/ (real Ollama 0.32.15 bodies).
-RECORDED = os.path.join(os.path.dirname(__file__), "fixtures")
 SHOW_DERIVED_PARAMETERS = (
     "num_ctx                        2048\nstop                           "
     '"\\u003cend_of_turn\\u003e"\ntemperature                    0.2'
@@ -57,19 +54,22 @@ def test_every_instruction():
         "MESSAGE user hi\n"
         "MESSAGE assistant hello\n"
     )
-    assert spec == {
-        "from": "llama3.2:3b",
-        "adapters": ["/srv/lora.gguf"],
-        "template": "{{ .Prompt }}",
-        "system": "You are terse.",
-        "parameters": {"num_ctx": 4096, "temperature": 0.2, "use_mmap": False, "stop": ["<|eot_id|>", "User:"]},
-        "license": ["MIT", "Apache\n2.0"],
-        "messages": [
-            {"role": "system", "content": "be brief"},
-            {"role": "user", "content": "hi"},
-            {"role": "assistant", "content": "hello"},
-        ],
-    }
+    # The fields a Modelfile does not set (a GGUF's path and digests, quantize) stay at their defaults.
+    assert spec == ModelSpec(
+        {
+            "from": "llama3.2:3b",
+            "adapters": ["/srv/lora.gguf"],
+            "template": "{{ .Prompt }}",
+            "system": "You are terse.",
+            "parameters": {"num_ctx": 4096, "temperature": 0.2, "use_mmap": False, "stop": ["<|eot_id|>", "User:"]},
+            "license": ["MIT", "Apache\n2.0"],
+            "messages": [
+                {"role": "system", "content": "be brief"},
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "content": "hello"},
+            ],
+        }
+    )
 
 
 def test_keywords_are_case_insensitive_and_comments_skipped():
@@ -205,9 +205,8 @@ def test_quote(value, quoted):
     assert quote(value) == quoted
 
 
-def test_show_parameters_from_recorded_show_derived():
-    with open(os.path.join(RECORDED, "show_derived.json")) as handle:
-        show = json.load(handle)
+def test_show_parameters_from_recorded_show_derived(recorded):
+    show = recorded.json("show_derived.json")
     assert parse_show_parameters(show["parameters"]) == {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}
 
 
@@ -322,3 +321,18 @@ def test_modelfile_variable_errors():
         "repeat_penalty",
         "temperature",
     ]
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        ({"num_ctx": 10**20}, "parameter 'num_ctx': expected an integer in 1..2147483647"),
+        ({"num_ctx": -5}, "parameter 'num_ctx': expected an integer in 1..2147483647, got -5"),
+        ({"num_ctx": 2.5}, "parameter 'num_ctx': expected an integer, got 2.5"),
+        ({"top_k": "1e3"}, "parameter 'top_k': expected an integer, got '1e3'"),
+    ],
+)
+def test_a_number_the_parameter_does_not_take(values, words):
+    """Refused before the role pulls the base model, not by the create after it."""
+    (error,) = modelfile_variable_errors(values)
+    assert error.startswith(words), error

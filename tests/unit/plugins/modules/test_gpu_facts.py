@@ -236,7 +236,8 @@ def test_min_driver_without_gpu_fails(host, capsys):
     [
         ({"min_driver_version": "abc"}, "min_driver_version must be a driver version made of numbers and dots"),
         ({"min_memory_mb": 0}, "min_memory_mb must be a positive number of MiB, got 0"),
-        ({"timeout": 0}, "timeout must be a positive number of seconds, got 0"),
+        ({"timeout": 0}, "timeout=0 is not a number of seconds in 1-86400 (how long each nvidia-smi call may take)"),
+        ({"timeout": 10**9}, "timeout=1000000000 is not a number of seconds in 1-86400"),
     ],
 )
 def test_bad_options(host, capsys, args, message):

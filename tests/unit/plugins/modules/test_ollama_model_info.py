@@ -8,8 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-import os
 
 import pytest
 
@@ -20,13 +18,6 @@ from ansible_collections.local_llm.ollama.plugins.modules.ollama_model_info impo
     select_models,
     show_summary,
 )
-
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "module_utils", "fixtures")
-
-
-def recorded(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return json.load(handle)
 
 
 @pytest.mark.parametrize(
@@ -45,20 +36,20 @@ def test_gpu_percent(size, size_vram, percent):
     assert gpu_percent(size, size_vram) == percent
 
 
-def test_recorded_ps_is_all_cpu():
-    running = describe_running(recorded("ps.json")["models"][0])
+def test_recorded_ps_is_all_cpu(recorded):
+    running = describe_running(recorded.json("ps.json")["models"][0])
     assert running["gpu_percent"] == 0.0 and running["name"] == "tiny-gemma:latest"
 
 
-def test_select_models_case_insensitive_and_missing():
-    models = recorded("tags.json")["models"]
+def test_select_models_case_insensitive_and_missing(recorded):
+    models = recorded.json("tags.json")["models"]
     selected, missing = select_models(models, ["TINY-GEMMA", "other:7b"])
     assert [m["name"] for m in selected] == ["tiny-gemma:latest"] and missing == ["other:7b"]
     assert select_models(models, None) == (models, [])
 
 
-def test_show_summary_and_architecture_of_recorded_show():
-    show = recorded("show.json")
+def test_show_summary_and_architecture_of_recorded_show(recorded):
+    show = recorded.json("show.json")
     assert show_summary(show)["parameters"] == {} and show_summary(show)["system"] is None
     arch = architecture_of(show)
     assert (arch["block_count"], arch["head_count_kv"], arch["key_length"]) == (18, 1, 256)
