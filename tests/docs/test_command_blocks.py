@@ -137,6 +137,10 @@ CANNOT_RUN_HERE = {
     "systemctl status ollama": NO_OLLAMA + "; molecule scenario native checks the service",
     "journalctl -u ollama -n 100 --no-pager": NO_OLLAMA,
     "systemctl cat ollama": NO_OLLAMA + "; molecule scenario native checks the unit and its drop-in",
+    "docker info --format '{{.OperatingSystem}} {{.Name}} {{.ServerVersion}}'": (
+        "needs Docker Desktop (none here; a Docker engine may not run either); tests/functional/"
+        "test_docker_engine_info.py and molecule scenario docker_conflict read `docker info` from a stand-in"
+    ),
 }
 
 
