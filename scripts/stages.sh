@@ -66,21 +66,29 @@ core_versions() {
 }
 
 # Runs nox session <kind>-<version> for every version at once, each into .work/<kind>-<version>.log, then prints
-# the logs one after another and each version's time. Returns 1 when a session failed.
+# the logs one after another and each version's time (written by the session's own subshell when it ends, since the
+# versions are waited for in order). Returns 1 when a session failed.
 run_nox_matrix() {
-  local kind="$1" v rc=0 pids=() versions=() starts=() i
+  local kind="$1" v rc=0 pids=() versions=() i took
   mapfile -t versions < <(core_versions "$kind")
   [ ${#versions[@]} -gt 0 ] || { log "noxfile.py lists no ansible-core versions"; return 1; }
   for v in "${versions[@]}"; do
-    (cd "$REPO_ROOT" && nice -n 5 "$VENV_DIR/bin/nox" --no-color -s "$kind-$v") >"$WORK_DIR/$kind-$v.log" 2>&1 &
+    (
+      start=$SECONDS
+      cd "$REPO_ROOT" && nice -n 5 "$VENV_DIR/bin/nox" --no-color -s "$kind-$v" >"$WORK_DIR/$kind-$v.log" 2>&1
+      status=$?
+      echo $((SECONDS - start)) > "$WORK_DIR/$kind-$v.seconds"
+      exit $status
+    ) &
     pids+=($!)
-    starts+=("$SECONDS")
   done
   for i in "${!versions[@]}"; do
+    v="${versions[$i]}"
     if wait "${pids[$i]}"; then
-      log "$kind under ansible-core ${versions[$i]}: ok in $((SECONDS - starts[i])) s"
+      log "$kind under ansible-core $v: ok in $(cat "$WORK_DIR/$kind-$v.seconds") s"
     else
-      log "$kind under ansible-core ${versions[$i]}: FAILED in $((SECONDS - starts[i])) s (log: $WORK_DIR/$kind-${versions[$i]}.log)"
+      took="$(cat "$WORK_DIR/$kind-$v.seconds" 2>/dev/null || echo '?')"
+      log "$kind under ansible-core $v: FAILED in $took s (log: $WORK_DIR/$kind-$v.log)"
       rc=1
     fi
   done
