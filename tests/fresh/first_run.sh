@@ -27,12 +27,23 @@ for cert in /usr/local/share/ca-certificates/*.crt; do
   [ -f "$cert" ] && docker cp "$cert" "$name:/usr/local/share/ca-certificates/"
 done
 
-# systemd in the container mounts /tmp and more while it boots; the first command waits for it to finish.
-timeout 120 docker exec "$name" systemctl is-system-running --wait >/dev/null 2>&1 || true
-
 as_root() { docker exec -i "$name" bash -euo pipefail -c "$1"; }
 as_dev() { docker exec -i -u dev -w /home/dev/local_llm.ollama "$name" bash -o pipefail -c "$1"; }
 fail() { log "FAIL ($release): $*"; tail -n 40 "$log_file" >&2; exit 1; }
+
+# systemd in the container mounts /tmp and more while it boots; a file made there before that is gone afterwards.
+# `systemctl is-system-running --wait` fails at once while systemd's bus is not up yet, so ask again until it says
+# running (or degraded: a unit the container cannot start) or two minutes have passed.
+wait_for_boot() {
+  local state="" deadline=$((SECONDS + 120))
+  while [ $SECONDS -lt $deadline ]; do
+    state="$(docker exec "$name" systemctl is-system-running --wait 2>/dev/null || true)"
+    case "$state" in running|degraded) return 0 ;; esac
+    sleep 1
+  done
+  fail "systemd in the container did not finish booting within 120 s (last state: ${state:-no answer})"
+}
+wait_for_boot
 
 log "fresh $release machine: git and make, a user with a password-protected sudo, this working tree"
 as_root 'update-ca-certificates >/dev/null
