@@ -26,7 +26,8 @@ WORK_DIR = os.environ.get("LLO_WORK_DIR", os.path.join(REPO_ROOT, ".work"))
 def _smoke_tests():
     """The smoke's pytest node ids (tests/smoke.txt, which scripts/stages.sh reads too)."""
     with open(os.path.join(REPO_ROOT, "tests", "smoke.txt")) as handle:
-        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+        lines = [line.strip() for line in handle]
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 nox.options.envdir = os.path.join(WORK_DIR, "nox")

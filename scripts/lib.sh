@@ -46,10 +46,10 @@ run_stage() {
   return $rc
 }
 
-# Prints a file whole to stderr, one writer at a time: stages and molecule lanes that run at once print their logs
-# through it, so no two logs interleave.
+# Prints files whole to stderr (cat's arguments; - is standard input), one writer at a time: stages and molecule
+# lanes that run at once print their logs through it, so no two logs interleave.
 print_whole() {
-  flock "$WORK_DIR/.print.lock" cat "$1" >&2
+  flock "$WORK_DIR/.print.lock" cat "$@" >&2
 }
 
 # run_stage with the stage's output kept in .work/stage-<name>.log and printed whole when the stage ends.

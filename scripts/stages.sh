@@ -32,14 +32,18 @@ PY
 # Each test folder is its own pytest session: tests/unit and tests/functional both mirror plugins/, so file names
 # repeat. PYTEST_ARGS, when set, replaces the folders with one session on exactly those arguments.
 stage_pytest() {
-  local rc=0 xmls=() sessions=() session xml index=0 d
+  local rc=0 xmls=() sessions=() session xml index=0 d deselect
   if [ -n "${PYTEST_ARGS:-}" ]; then
     sessions=("$PYTEST_ARGS")
   else
     # tests/unit runs in stage units, under every ansible-core (ansible-test units), not here a second time; the
     # smoke tests (tests/smoke.txt) run in stage smoke, under every ansible-core, the newest included.
-    for d in tests/functional tests/docs tests/real; do [ -d "$REPO_ROOT/$d" ] && sessions+=("$d"); done
-    sessions[0]+="$(grep -v '^#' "$REPO_ROOT/tests/smoke.txt" | sed 's/^/ --deselect /' | tr -d '\n')"
+    # tests/smoke.txt read as noxfile.py reads it: one node id a line, comments and blank lines skipped.
+    deselect="$(grep -Ev '^[[:space:]]*(#|$)' "$REPO_ROOT/tests/smoke.txt" | sed 's/^/ --deselect /' | tr -d '\n')"
+    for d in tests/functional tests/docs tests/real; do
+      [ -d "$REPO_ROOT/$d" ] || continue
+      if [ "$d" = tests/functional ]; then sessions+=("$d$deselect"); else sessions+=("$d"); fi
+    done
   fi
   for session in "${sessions[@]}"; do
     index=$((index + 1))
@@ -209,9 +213,7 @@ run_scenario() {
   else
     (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
   fi
-  printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image" | cat - "$out" > "$out.print"
-  print_whole "$out.print"
-  rm -f "$out.print"
+  printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image" | print_whole - "$out"
   if [ $rc -eq 0 ]; then
     record "molecule:$s@$release" 1 0
     log "molecule scenario $s on $image passed in $((SECONDS - start)) s"

@@ -30,11 +30,12 @@ activate_env
 
 status=0
 molecule_pid=""
+with_molecule=0
 foreground=()
 for stage in "${stages[@]}"; do
-  [ "$stage" = molecule ] || foreground+=("$stage")
+  if [ "$stage" = molecule ]; then with_molecule=1; else foreground+=("$stage"); fi
 done
-if [[ " ${stages[*]} " == *" molecule "* ]]; then
+if [ "$with_molecule" -eq 1 ]; then
   if [ ${#foreground[@]} -gt 0 ]; then
     run_stage molecule stage_molecule &
     molecule_pid=$!
