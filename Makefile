@@ -3,6 +3,7 @@ SHELL := /bin/bash
 ARGS ?=
 SCENARIO ?=
 RELEASE ?=
+CORE ?=
 
 .PHONY: provision test pytest sanity units smoke lint molecule lab bench-lab image build docs clean
 
@@ -27,8 +28,8 @@ smoke:  ## tests/smoke.txt (ollama_model create/re-run, site.yml --check) under 
 lint:
 	scripts/test.sh lint
 
-molecule:  ## all scenarios, or one with SCENARIO=<name>; RELEASE=bookworm|trixie picks one Debian release
-	LLO_SCENARIOS="$(SCENARIO)" LLO_RELEASES="$(RELEASE)" scripts/test.sh molecule
+molecule:  ## all scenarios, or one with SCENARIO=<name>; RELEASE=bookworm|trixie one Debian release, CORE=2.18|2.19 one ansible-core
+	LLO_SCENARIOS="$(SCENARIO)" LLO_RELEASES="$(RELEASE)" LLO_MOLECULE_CORE="$(CORE)" scripts/test.sh molecule
 
 lab:  ## molecule scenario lab alone: 3 lab machines over real SSH (root)
 	LLO_SCENARIOS=lab scripts/test.sh molecule

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The ansible-core matrix as nox sessions: sanity, units and a functional smoke under every supported ansible-core.
+"""The ansible-core matrix as nox sessions: sanity, units and a functional smoke under every supported ansible-core,
+and molecule under every one molecule supports.
 
 `make test` runs them through scripts/stages.sh; by hand: `.venv/bin/nox -l`, `.venv/bin/nox -s sanity-2.17`.
 Each ansible-core version has its own virtualenv under .work/nox, kept between runs (warm runs install nothing).
@@ -19,6 +20,8 @@ ANSIBLE_CORE = {
     "2.18": "2.18.19",
     "2.19": "2.19.14",
 }
+# Molecule 26 refuses ansible-core 2.17 (its requirement is ansible-core!=2.17.*).
+MOLECULE_CORES = ("2.18", "2.19")
 REPO_ROOT = os.path.dirname(os.path.abspath(__file__))
 WORK_DIR = os.environ.get("LLO_WORK_DIR", os.path.join(REPO_ROOT, ".work"))
 
@@ -86,6 +89,13 @@ def _smoke(session, core):
     )
 
 
+def _molecule(session, core):
+    """molecule with the session's arguments (`nox -s molecule-2.18 -- test -s native`) under this ansible-core;
+    scripts/stages.sh creates the virtualenv with --install-only and runs molecule from it itself."""
+    _install(session, core, os.path.join(REPO_ROOT, "requirements", "molecule.txt"))
+    session.run("molecule", *session.posargs)
+
+
 def _define(core):
     def sanity(session):
         _ansible_test(session, core, "sanity")
@@ -102,6 +112,13 @@ def _define(core):
         else:
             func.__doc__ = "ansible-test %s under ansible-core %s" % (kind, ANSIBLE_CORE[core])
         nox.session(name="%s-%s" % (kind, core), python="3.11")(func)
+    if core in MOLECULE_CORES:
+
+        def molecule(session):
+            _molecule(session, core)
+
+        molecule.__doc__ = "molecule (arguments after --) under ansible-core " + ANSIBLE_CORE[core]
+        nox.session(name="molecule-%s" % core, python="3.11", default=False)(molecule)
 
 
 for _core in ANSIBLE_CORE:

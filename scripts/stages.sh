@@ -197,31 +197,74 @@ scenario_releases() {
   fi
 }
 
+# The ansible-core (major.minor) requirements/dev.txt pins, the one .venv has.
+venv_core() {
+  sed -nE 's/^ansible-core==([0-9]+\.[0-9]+)\..*/\1/p' "$REPO_ROOT/requirements/dev.txt"
+}
+
+# The ansible-core molecule runs <scenario> <release> under: LLO_MOLECULE_CORE when set, else the version of .venv
+# for the runs in MOLECULE_NEWEST_CORE_RUNS and MOLECULE_CORE for the others (lib.sh).
+molecule_core() {
+  if [ -n "${LLO_MOLECULE_CORE:-}" ]; then echo "$LLO_MOLECULE_CORE"; return; fi
+  if [[ " ${MOLECULE_NEWEST_CORE_RUNS[*]} " == *" $1@$2 "* ]]; then venv_core; else echo "$MOLECULE_CORE"; fi
+}
+
+# Prints the bin folder of the virtualenv with molecule and ansible-core <version>: .venv for its own version, else
+# nox session molecule-<version>'s, created on first use (one creator at a time: both lanes may ask at once).
+molecule_bin() {
+  local core="$1"
+  if [ "$core" = "$(venv_core)" ]; then echo "$VENV_DIR/bin"; return 0; fi
+  if ! (cd "$REPO_ROOT" && flock "$WORK_DIR/.molecule-$core.lock" "$VENV_DIR/bin/nox" --no-color \
+      -s "molecule-$core" --install-only) >"$WORK_DIR/molecule-env-$core.log" 2>&1; then
+    log "the molecule virtualenv for ansible-core $core could not be made; see $WORK_DIR/molecule-env-$core.log"
+    return 1
+  fi
+  echo "$WORK_DIR/nox/molecule-${core//./-}/bin"
+}
+
 # One scenario on one release, its output into .work/molecule/<scenario>@<release>.log, printed whole when it ends
 # (two lanes run at once; their lines would interleave). Records molecule:<scenario>@<release>.
 run_scenario() {
-  local s="$1" release="$2" image start rc=0 out="$WORK_DIR/molecule/$1@$2.log" missing
+  local s="$1" release="$2" image start rc=0 out="$WORK_DIR/molecule/$1@$2.log" missing bin what
   if [ "$s" = native_real ] && missing="$(real_tier_missing)" && [ -n "$missing" ]; then
     log "molecule scenario native_real skipped: $missing"
     return 0
   fi
   image="${MOLECULE_IMAGES[$release]}"
   start=$SECONDS
-  log "molecule scenario $s on $image: start"
   if [ "$s" = fresh ]; then
+    # make provision installs its own .venv in the container, with the newest ansible-core.
+    what="molecule scenario $s on $image"
+    log "$what: start"
     "$REPO_ROOT/tests/fresh/first_run.sh" "$release" "$out.provision" >"$out" 2>&1 || rc=$?
   else
-    (cd "$REPO_ROOT" && LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" molecule test -s "$s") >"$out" 2>&1 || rc=$?
+    bin="$(molecule_bin "$(molecule_core "$s" "$release")")" || { record "molecule:$s@$release" 0 1; return 1; }
+    what="molecule scenario $s on $image under ansible-core $("$bin/python" -c 'import ansible.release as r; print(r.__version__)')"
+    log "$what: start"
+    (cd "$REPO_ROOT" && PATH="$bin:$PATH" LLO_MOLECULE_IMAGE="$image" LLO_MOLECULE_RELEASE="$release" \
+      molecule test -s "$s") >"$out" 2>&1 || rc=$?
   fi
-  printf '\n----- molecule scenario %s on %s -----\n' "$s" "$image" | print_whole - "$out"
+  printf '\n----- %s -----\n' "$what" | print_whole - "$out"
   if [ $rc -eq 0 ]; then
     record "molecule:$s@$release" 1 0
-    log "molecule scenario $s on $image passed in $((SECONDS - start)) s"
+    log "$what passed in $((SECONDS - start)) s"
   else
     record "molecule:$s@$release" 0 1
-    log "molecule scenario $s on $image FAILED in $((SECONDS - start)) s"
+    log "$what FAILED in $((SECONDS - start)) s"
   fi
   return $rc
+}
+
+# Prints the "<scenario>@<release>" items given, those under the newest ansible-core first, one a line.
+newest_core_first() {
+  local item newest
+  newest="$(venv_core)"
+  for item in "$@"; do
+    if [ "${item%@*}" != fresh ] && [ "$(molecule_core "${item%@*}" "${item#*@}")" = "$newest" ]; then echo "$item"; fi
+  done
+  for item in "$@"; do
+    if [ "${item%@*}" = fresh ] || [ "$(molecule_core "${item%@*}" "${item#*@}")" != "$newest" ]; then echo "$item"; fi
+  done
 }
 
 # Runs "<scenario>@<release>" items one after another; returns 1 when one failed.
@@ -234,9 +277,16 @@ run_lane() {
 # Runs every scenario, or those named in $LLO_SCENARIOS (space-separated), on each of its Debian releases, in two
 # lanes side by side (MOLECULE_DIND_LANE in lib.sh); results are named <scenario>@<release>, each log names the image.
 stage_molecule() {
-  local scenarios=() s rc=0 release dind=() host=() pid_dind pid_host
+  local scenarios=() s rc=0 release dind=() host=() pid_dind pid_host core item envs=() pid
   # The image scripts/build-image.sh built for each release, before the lanes start (run_scenario reads it).
   local -A MOLECULE_IMAGES=()
+  if [ -n "${LLO_MOLECULE_CORE:-}" ] && ! (cd "$REPO_ROOT" && "$VENV_DIR/bin/nox" -l 2>/dev/null) \
+      | grep -qE "^[-*] molecule-${LLO_MOLECULE_CORE//./\\.} "; then
+    log "no molecule under ansible-core '$LLO_MOLECULE_CORE' (CORE, LLO_MOLECULE_CORE): noxfile.py's MOLECULE_CORES" \
+      "lists the versions molecule runs under (molecule 26 refuses 2.17)"
+    record molecule 0 1
+    return 1
+  fi
   read -r -a scenarios <<< "${LLO_SCENARIOS:-}"
   [ ${#scenarios[@]} -gt 0 ] || mapfile -t scenarios < <(molecule_scenarios)
   ensure_docker_engine
@@ -262,11 +312,20 @@ stage_molecule() {
       if [[ " ${MOLECULE_DIND_LANE[*]} " == *" $s "* ]]; then dind+=("$s@$release"); else host+=("$s@$release"); fi
     done
   done
+  # The runs under the newest ansible-core first in each lane, while the other versions' virtualenvs are made.
+  mapfile -t dind < <(newest_core_first "${dind[@]}")
+  mapfile -t host < <(newest_core_first "${host[@]}")
+  for core in $(for item in "${dind[@]}" "${host[@]}"; do
+      [ "${item%@*}" = fresh ] || molecule_core "${item%@*}" "${item#*@}"; done | sort -u); do
+    molecule_bin "$core" >/dev/null &
+    envs+=($!)
+  done
   log "molecule lane dind: ${dind[*]:-none}"
   log "molecule lane host: ${host[*]:-none}"
   run_lane "${dind[@]}" & pid_dind=$!
   run_lane "${host[@]}" & pid_host=$!
   wait "$pid_dind" || rc=1
   wait "$pid_host" || rc=1
+  for pid in "${envs[@]}"; do wait "$pid" || true; done
   return $rc
 }

