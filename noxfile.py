@@ -62,12 +62,23 @@ def _install(session, core, *requirements):
         handle.write(digest.hexdigest())
 
 
+def _session_home(kind, core):
+    """A HOME of this session's own under .work/home (kept between runs, so a warm run reuses its virtualenvs)."""
+    home = os.path.join(WORK_DIR, "home", "%s-%s" % (kind, core))
+    os.makedirs(home, exist_ok=True)
+    return home
+
+
 def _ansible_test(session, core, kind):
     """scripts/ansible-test.sh with this session's ansible-core, on a copy of the tree of this version's own."""
     _install(session, core)
     env = {
         "LLO_ANSIBLE_TEST_VENV": session.virtualenv.location,
         "LLO_ANSIBLE_TEST_COPY": os.path.join(WORK_DIR, "ac-%s" % core),
+        # ansible-test keeps its own virtualenvs under ~/.ansible/test/venv, named by a hash that is the same for
+        # every ansible-core (sanity's import test): the versions run at once, so each gets a home of its own, or
+        # on a cold machine two of them install pip into one folder at the same time.
+        "HOME": _session_home(kind, core),
     }
     session.run(
         "bash", os.path.join(REPO_ROOT, "scripts", "ansible-test.sh"), kind, *session.posargs, env=env, external=True
