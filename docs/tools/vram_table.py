@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Print the VRAM tables of docs/model-strategy.md, computed by the collection's planner (plugins/module_utils/_vram.py).
+"""Print the VRAM tables of docs/model-strategy.md, computed by the collection's planner (plugins/module_utils/gpu/_vram.py).
 
     python docs/tools/vram_table.py            # prints the Markdown the page embeds between its vram-table markers
     python docs/tools/vram_table.py --write    # replaces that block in docs/model-strategy.md
@@ -24,9 +24,9 @@ MARKER = "vram-table"
 
 
 def load_planner():
-    """plugins/module_utils/_vram.py from this checkout, through a temporary ansible_collections tree when the
+    """plugins/module_utils/gpu/_vram.py from this checkout, through a temporary ansible_collections tree when the
     collection is not importable (the planner needs only the standard library and _server_env)."""
-    name = "ansible_collections.local_llm.ollama.plugins.module_utils._vram"
+    name = "ansible_collections.local_llm.ollama.plugins.module_utils.gpu._vram"
     try:
         found = importlib.util.find_spec("ansible_collections.local_llm.ollama") is not None
     except ImportError:

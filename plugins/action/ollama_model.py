@@ -18,7 +18,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._progress import ProgressThrottle, progress_line
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._progress import ProgressThrottle, progress_line
 
 display = Display()
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Filters seconds_errors, model_name_errors and benchmark_settings_errors: the input rules the modules apply
-(module_utils/_api_module.py, _names.py, _benchmark.py), for the roles that pass their variables on to those modules,
+(module_utils/ollama/_api_module.py, model/_names.py, benchmark/_method.py), for the roles that pass their variables on to those modules,
 so that a bad value fails before anything is done, naming the role's variable; documented in seconds_errors.yml,
 model_name_errors.yml and benchmark_settings_errors.yml."""
 
@@ -13,9 +13,12 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import SECONDS_OPTIONS, seconds_problem
-from ansible_collections.local_llm.ollama.plugins.module_utils._benchmark import settings_problems
-from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, parse_name
+from ansible_collections.local_llm.ollama.plugins.module_utils.benchmark._method import settings_problems
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import InvalidModelName, parse_name
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
+    SECONDS_OPTIONS,
+    seconds_problem,
+)
 
 
 def seconds_errors(value, name, like):

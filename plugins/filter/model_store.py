@@ -15,7 +15,7 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _names
+from ansible_collections.local_llm.ollama.plugins.module_utils.model import _names
 
 DIGEST = re.compile(r"^sha256[:-]([0-9a-fA-F]{64})$")
 

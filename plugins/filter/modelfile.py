@@ -2,7 +2,7 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Filter modelfile_variable_errors (module_utils/_modelfile.py) for roles that render Modelfile templates;
+"""Filter modelfile_variable_errors (module_utils/model/_modelfile.py) for roles that render Modelfile templates;
 documented in modelfile_variable_errors.yml."""
 
 from __future__ import absolute_import, division, print_function
@@ -11,7 +11,9 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import modelfile_variable_errors as _errors
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import (
+    modelfile_variable_errors as _errors,
+)
 
 
 def modelfile_variable_errors(values):

@@ -2,7 +2,7 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Filter ollama_host: the endpoint reader of module_utils/_endpoint.py (the one the modules use) for the roles;
+"""Filter ollama_host: the endpoint reader of module_utils/ollama/_endpoint.py (the one the modules use) for the roles;
 documented in ollama_host.yml."""
 
 from __future__ import absolute_import, division, print_function
@@ -11,7 +11,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._endpoint import EndpointError, parse_endpoint
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._endpoint import EndpointError, parse_endpoint
 
 
 def ollama_host(value, option="OLLAMA_HOST", port=None):

@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Filters server_env_report, server_env_errors, remote_origins, compose_environment, systemd_environment and
-environment_file: the shared server environment rules of module_utils/_server_env.py for the roles; each documented
+environment_file: the shared server environment rules of module_utils/host/_server_env.py for the roles; each documented
 in the .yml file of its name next to this file."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._server_env import (
+from ansible_collections.local_llm.ollama.plugins.module_utils.host._server_env import (
     compose_environment,
     environment_errors,
     environment_file,

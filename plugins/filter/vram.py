@@ -2,7 +2,7 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""VRAM planning filters over plugins/module_utils/_vram.py; documented in kv_cache_bytes.yml, vram_estimate.yml,
+"""VRAM planning filters over plugins/module_utils/gpu/_vram.py; documented in kv_cache_bytes.yml, vram_estimate.yml,
 max_context_fit.yml and model_architecture.yml next to this file."""
 
 from __future__ import absolute_import, division, print_function
@@ -11,7 +11,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _vram
+from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _vram
 
 
 def _planner_call(filter_name, function, *args, **kwargs):

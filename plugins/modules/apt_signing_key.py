@@ -101,7 +101,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible.module_utils.urls import fetch_url
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._openpgp import (
+from ansible_collections.local_llm.ollama.plugins.module_utils.host._openpgp import (
     KeyFormatError,
     normalize_fingerprint,
     primary_fingerprints,

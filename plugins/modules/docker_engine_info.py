@@ -170,7 +170,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._docker_engine import gather
+from ansible_collections.local_llm.ollama.plugins.module_utils.host._docker_engine import gather
 
 
 def main():

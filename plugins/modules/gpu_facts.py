@@ -256,8 +256,9 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu, _version
-from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import check_seconds
+from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts as _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama import _version
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import check_seconds
 
 TIMEOUT_MEANING = "how long each nvidia-smi call may take"
 

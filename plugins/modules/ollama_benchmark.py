@@ -338,19 +338,20 @@ thresholds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _benchmark, _gpu
-from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
-    api_argument_spec,
-    client_from_module,
-    hide_credentials,
-)
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
-from ansible_collections.local_llm.ollama.plugins.module_utils._generation import timed_generation
-from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
+from ansible_collections.local_llm.ollama.plugins.module_utils.benchmark import _method as _benchmark
+from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts as _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import (
     InvalidModelName,
     find_model,
     parse_name,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
+    api_argument_spec,
+    client_from_module,
+    hide_credentials,
+)
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError, OllamaNotFound
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._generation import timed_generation
 
 PULL_HINT = (
     "pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) or create it from a GGUF file"

@@ -360,21 +360,25 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _eval
-from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
-    api_argument_spec,
-    client_from_module,
-    hide_credentials,
-)
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError, OllamaNotFound
-from ansible_collections.local_llm.ollama.plugins.module_utils._eval_sandbox import Sandbox, SandboxError
-from ansible_collections.local_llm.ollama.plugins.module_utils._eval_tasks import (
+from ansible_collections.local_llm.ollama.plugins.module_utils.eval import _method as _eval
+from ansible_collections.local_llm.ollama.plugins.module_utils.eval._sandbox import Sandbox, SandboxError
+from ansible_collections.local_llm.ollama.plugins.module_utils.eval._tasks import (
     TaskFileError,
     bundled_tasks,
     read_task_file,
     select_tasks,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, find_model, parse_name
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import (
+    InvalidModelName,
+    find_model,
+    parse_name,
+)
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
+    api_argument_spec,
+    client_from_module,
+    hide_credentials,
+)
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError, OllamaNotFound
 
 EXECUTION_REFUSED = (
     "allow_code_execution is not set: ollama_eval runs the code the model writes on this host "

@@ -235,17 +235,17 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._desired import desired_spec
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._manager import ModelManager
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import InvalidModelName, normalize_name
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._spec import ModelSpecError
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
     client_from_module,
     hide_credentials,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
-from ansible_collections.local_llm.ollama.plugins.module_utils._desired_model import desired_spec
-from ansible_collections.local_llm.ollama.plugins.module_utils._model_manager import ModelManager
-from ansible_collections.local_llm.ollama.plugins.module_utils._model_spec import ModelSpecError
-from ansible_collections.local_llm.ollama.plugins.module_utils._names import InvalidModelName, normalize_name
-from ansible_collections.local_llm.ollama.plugins.module_utils._progress import ProgressFile
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._progress import ProgressFile
 
 SOURCES = ("modelfile", "modelfile_path", "from", "gguf_path")
 

@@ -193,22 +193,22 @@ missing:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._api_module import (
-    api_argument_spec,
-    client_from_module,
-    hide_credentials,
+from ansible_collections.local_llm.ollama.plugins.module_utils.gpu._vram import (
+    VramInputError,
+    architecture_from_model_info,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils._client import OllamaError
-from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import parse_show_parameters
-from ansible_collections.local_llm.ollama.plugins.module_utils._names import (
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import parse_show_parameters
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import (
     InvalidModelName,
     find_model,
     normalize_name,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils._vram import (
-    VramInputError,
-    architecture_from_model_info,
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
+    api_argument_spec,
+    client_from_module,
+    hide_credentials,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError
 
 
 def gpu_percent(size, size_vram):

@@ -114,7 +114,7 @@ import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._ports import port_owner
+from ansible_collections.local_llm.ollama.plugins.module_utils.host._ports import port_owner
 
 
 def uid_of(user):

@@ -11,7 +11,7 @@ import re
 
 from docs_support import read_page
 
-from ansible_collections.local_llm.ollama.plugins.module_utils._modelfile import parse_modelfile
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import parse_modelfile
 
 PAGE = "docs/modelfile-reference.md"
 

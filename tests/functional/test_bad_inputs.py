@@ -28,7 +28,10 @@ from emulator_support import RECORDED_RESOLVER, seed_recorded_tiny_gemma
 from module_runner import COLLECTION_DIR, calls, clear, run_module, run_playbook
 from ollama_emulator import Emulator, make_gguf
 
-from ansible_collections.local_llm.ollama.tests.unit.plugins.module_utils.endpoint_table import CREDENTIALS, TABLE
+from ansible_collections.local_llm.ollama.tests.unit.plugins.module_utils.ollama.endpoint_table import (
+    CREDENTIALS,
+    TABLE,
+)
 from ansible_collections.local_llm.ollama.tests.unit.plugins.modules.test_gpu_facts import (
     BROKEN_NVIDIA_SMI,
     FAKE_NVIDIA_SMI,

@@ -1,6 +1,6 @@
 """One endpoint reader end to end: the same bad value fails with the same words through a module's host option, a
 role's ollama_listen (ollama_docker, verify's defaults) and ollama_native's OLLAMA_HOST, before anything is done;
-the decision table itself is tests/unit/plugins/module_utils/endpoint_table.py."""
+the decision table itself is tests/unit/plugins/module_utils/ollama/endpoint_table.py."""
 
 import pytest
 from module_runner import run_module, run_role_tasks

@@ -20,7 +20,7 @@ DEFAULT_PORT = 11434
 def parse_host(value):
     """OLLAMA_HOST -> (scheme, host, port) following envconfig.Host, leniently as the real server does (a bad port
     falls back to the default). The collection refuses such values instead, in its one reader
-    plugins/module_utils/_endpoint.py, which the modules and the ollama_host filter share."""
+    plugins/module_utils/ollama/_endpoint.py, which the modules and the ollama_host filter share."""
     value = (value or "").strip().strip("\"'")
     scheme, default_port = "http", DEFAULT_PORT
     if "://" in value:

@@ -2,8 +2,8 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""ollama_host filter: every row of the endpoint decision table (module_utils/endpoint_table.py, which
-module_utils/test_endpoint.py runs through the modules' path) gives the same answer here, the error a role sees, and
+"""ollama_host filter: every row of the endpoint decision table (module_utils/ollama/endpoint_table.py, which
+module_utils/ollama/test_endpoint.py runs through the modules' path) gives the same answer here, the error a role sees, and
 a port given separately."""
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +14,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.local_llm.ollama.plugins.filter.ollama_host import ollama_host
-from ansible_collections.local_llm.ollama.tests.unit.plugins.module_utils.endpoint_table import (
+from ansible_collections.local_llm.ollama.tests.unit.plugins.module_utils.ollama.endpoint_table import (
     CREDENTIALS,
     TABLE,
     module_path,

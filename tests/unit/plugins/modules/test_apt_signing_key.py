@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """apt_signing_key: a pinned key written once, keys with another or an extra fingerprint refused, plain http://, a
-real HTTP server and check mode. The fingerprint reader itself: module_utils/test_openpgp.py."""
+real HTTP server and check mode. The fingerprint reader itself: module_utils/host/test_openpgp.py."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -18,7 +18,7 @@ import time
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.local_llm.ollama.plugins.module_utils import _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts as _gpu
 from ansible_collections.local_llm.ollama.plugins.modules import gpu_facts
 
 # Written out on purpose instead of importing _gpu.NVIDIA_SMI_QUERY: a changed query must break this test.
