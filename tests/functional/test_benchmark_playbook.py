@@ -40,7 +40,7 @@ def benchmark(emu, root, bandwidth, **extra):
         "benchmark_warmup": 1,
         "benchmark_num_predict": 16,
         "benchmark_gpu_bandwidth_gbps": bandwidth,
-        "benchmark_report_root": str(root),
+        "benchmark_report_root": root if isinstance(root, list) else str(root),
     }
     extra_vars.update(extra)
     rc, output = run_playbook(PLAYBOOK, extra_vars)
@@ -190,3 +190,21 @@ def numpy_rows(mask):
     import numpy  # pylint: disable=import-outside-toplevel
 
     return numpy.nonzero(mask.any(axis=1))[0]
+
+
+@pytest.mark.parametrize(
+    "root, says",
+    [
+        ("", 'benchmark_report_root="" is not a folder path'),
+        (["reports"], 'benchmark_report_root=["reports"] is not a folder path'),
+        ("a-file", "is a file, not a folder"),
+    ],
+)
+def test_a_report_root_that_is_no_folder_stops_the_play_before_it_runs(make_emulator, tmp_path, root, says):
+    emu = start(make_emulator, FAST)
+    (tmp_path / "a-file").write_text("")
+    root = str(tmp_path / root) if root == "a-file" else root
+    rc, output, folders = benchmark(emu, root, 100.0)
+    assert rc != 0 and recap(output)["failed"] == 1, output
+    assert says in output and "Set benchmark_report_root to a folder path, absolute or relative to" in output, output
+    assert not [entry for entry in emu.request_log if entry["path"] in ("/api/chat", "/api/generate")]

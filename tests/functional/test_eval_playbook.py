@@ -111,3 +111,13 @@ def test_check_mode_runs_nothing_and_writes_no_report(make_emulator, tmp_path):
     assert rc == 0, output
     assert glob.glob(os.path.join(str(tmp_path), "eval-*")) == []
     assert not [entry for entry in emu.request_log if entry["path"] == "/api/chat"]
+
+
+def test_a_report_root_that_is_a_file_stops_the_play_before_it_runs(make_emulator, tmp_path):
+    emu = start(make_emulator)
+    (tmp_path / "a-file").write_text("")
+    rc, output, folders = evaluate(emu, tmp_path / "a-file")
+    assert rc != 0 and recap(output)["failed"] == 1, output
+    assert "eval_report_root=%s (%s) is a file, not a folder" % (tmp_path / "a-file", tmp_path / "a-file") in output
+    assert "Set eval_report_root to a folder path" in output, output
+    assert not [entry for entry in emu.request_log if entry["path"] == "/api/chat"]
