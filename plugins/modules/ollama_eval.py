@@ -384,7 +384,7 @@ EXECUTION_REFUSED = (
 
 
 def load_tasks(params):
-    lists = [bundled_tasks()] if params["bundled_tasks"] else []
+    lists = [bundled_tasks(params["_bundled_tasks"])] if params["bundled_tasks"] else []
     lists += [read_task_file(path) for path in params["task_files"]]
     return select_tasks(lists, params["task_ids"], params["languages"], params["num_tasks"])
 
@@ -490,6 +490,8 @@ def main():
         go_binary=dict(type="path"),
         go_build_timeout=dict(type="int", default=120),
         min_pass_rate=dict(type="float", no_log=False),
+        # bundled_tasks.yml as the action plugin read it on the controller (module_utils/eval/_tasks.py says why).
+        _bundled_tasks=dict(type="raw"),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     hide_credentials(module)
