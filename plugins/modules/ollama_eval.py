@@ -140,6 +140,11 @@ options:
   min_pass_rate:
     description: Fail unless the pass rate (percent of the tasks not skipped) is at least this.
     type: float
+  _bundled_tasks:
+    description:
+      - Internal; do not set. The content of the bundled task file, which the module's action plugin reads on the
+        controller (only Python reaches the managed host) and passes here when O(bundled_tasks) is set.
+    type: raw
 notes:
   - Compare models with the same task set, O(num_predict), O(temperature) and O(seed); the result records them.
   - The time an evaluation takes is mostly generation. Roughly, answers average 150-300 tokens, so the 34
