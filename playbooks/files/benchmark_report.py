@@ -14,32 +14,23 @@ Prints one JSON object: the files written, the regressions found against --compa
 from __future__ import absolute_import, division, print_function
 
 import argparse
-import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_lib as lib  # noqa: E402  (next to this script; the line above finds it however this is loaded)
+
 __metaclass__ = type
 
-MODEL_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 CEILING_COLOUR = "#d62728"
 
 
 # ---------------------------------------------------------------- reading
 
 
-def load(path):
-    with open(path) as handle:
-        return json.load(handle)
-
-
 def rows(report):
     """One row per host and model: the figures the table and the chart show."""
-    result = []
-    for host in sorted(report.get("hosts") or {}):
-        entry = report["hosts"][host] or {}
-        for outcome in entry.get("results") or []:
-            result.append(row_of(host, outcome))
-    return result
+    return lib.rows(report, row_of)
 
 
 def row_of(host, outcome):
@@ -47,22 +38,11 @@ def row_of(host, outcome):
     generation = summary.get("tokens_per_second") or {}
     gpu = outcome.get("gpu") or {}
     roofline = outcome.get("roofline") or {}
-    problems = (outcome.get("thresholds") or {}).get("problems") or []
     measured = generation.get("median") is not None
     on_cpu_only = gpu.get("gpu_percent") == 0
-    if not measured:
-        status = "error: %s" % (outcome.get("msg") or "no measurement")
-    elif problems:
-        status = "FAILED: %s" % "; ".join(problems)
-    elif on_cpu_only:
-        status = "ok, on the CPU"
-    elif gpu.get("gpu_percent") is not None and gpu["gpu_percent"] < 100:
-        status = "ok, but partly on the CPU"
-    else:
-        status = "ok"
     return {
         "host": host,
-        "model": outcome.get("model") or outcome.get("item") or "?",
+        "model": lib.model_of(outcome),
         "measured": measured,
         "median": generation.get("median"),
         "min": generation.get("min"),
@@ -76,8 +56,17 @@ def row_of(host, outcome):
         # A GPU-bandwidth ceiling says nothing about a model no GPU served.
         "ceiling": None if on_cpu_only else roofline.get("ceiling_tokens_per_second"),
         "efficiency": None if on_cpu_only else roofline.get("efficiency_percent"),
-        "status": status,
+        "status": lib.problem_status(outcome, measured, "no measurement") or placement_status(gpu),
     }
+
+
+def placement_status(gpu):
+    """The status of a measured model that passed: where it ran."""
+    if gpu.get("gpu_percent") == 0:
+        return "ok, on the CPU"
+    if gpu.get("gpu_percent") is not None and gpu["gpu_percent"] < 100:
+        return "ok, but partly on the CPU"
+    return "ok"
 
 
 # ---------------------------------------------------------------- comparison
@@ -85,13 +74,11 @@ def row_of(host, outcome):
 
 def compare(current_rows, previous_rows, tolerance, previous_path=""):
     """Change of the median per host and model present in both reports; a drop beyond tolerance regresses."""
-    previous = dict(((row["host"], row["model"]), row) for row in previous_rows if row["measured"])
     changes = []
-    for row in current_rows:
-        before = previous.get((row["host"], row["model"]))
-        if not row["measured"] or before is None or not before["median"]:
+    for row, before in lib.paired(current_rows, previous_rows):
+        change = lib.percent_change(row["median"], before["median"])
+        if change is None:
             continue
-        change = (row["median"] - before["median"]) / before["median"] * 100
         message = "%s on %s: median %.2f tok/s, %.2f in %s (%+.1f%%, tolerance %g%%)" % (
             row["model"],
             row["host"],
@@ -118,10 +105,6 @@ def compare(current_rows, previous_rows, tolerance, previous_path=""):
 # ---------------------------------------------------------------- Markdown
 
 
-def fmt(value, pattern="%.1f", missing="–"):
-    return missing if value is None else pattern % value
-
-
 def spread(row):
     if row["min"] is None:
         return "–"
@@ -139,10 +122,6 @@ def efficiency_text(row):
     if row["efficiency"] is None:
         return "–"
     return "%.1f%% of %.1f" % (row["efficiency"], row["ceiling"])
-
-
-def table_row(cells):
-    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
 
 
 def markdown(report, table, changes, compare_to, tolerance):
@@ -165,7 +144,7 @@ def markdown(report, table, changes, compare_to, tolerance):
     lines += [
         "## Overview",
         "",
-        table_row(
+        lib.table_row(
             [
                 "host",
                 "model",
@@ -176,15 +155,15 @@ def markdown(report, table, changes, compare_to, tolerance):
                 "status",
             ]
         ),
-        table_row(["---", "---", "---:", "---", "---", "---", "---"]),
+        lib.table_row(["---", "---", "---:", "---", "---", "---", "---"]),
     ]
     for row in table:
         lines.append(
-            table_row(
+            lib.table_row(
                 [
                     row["host"],
                     row["model"],
-                    fmt(row["median"], "%.2f"),
+                    lib.fmt(row["median"], "%.2f"),
                     spread(row),
                     gpu_text(row),
                     efficiency_text(row),
@@ -203,7 +182,7 @@ def device_text(device):
     return "%s (%s MiB, %s GB/s)" % (
         device.get("name"),
         device.get("memory_total_mb"),
-        fmt(device.get("memory_bandwidth_gbps")),
+        lib.fmt(device.get("memory_bandwidth_gbps")),
     )
 
 
@@ -223,7 +202,7 @@ def host_section(host, entry, host_rows):
         "GPU: %s. Bandwidth used for the ceiling: %s."
         % (names or "none found", ", ".join(sorted(bandwidths)) or "unknown"),
         "",
-        table_row(
+        lib.table_row(
             [
                 "model",
                 "median tok/s",
@@ -238,23 +217,23 @@ def host_section(host, entry, host_rows):
                 "efficiency",
             ]
         ),
-        table_row(["---"] + ["---:"] * 10),
+        lib.table_row(["---"] + ["---:"] * 10),
     ]
     for row in host_rows:
         lines.append(
-            table_row(
+            lib.table_row(
                 [
                     row["model"],
-                    fmt(row["median"], "%.2f"),
-                    fmt(mean_of(entry, row["model"]), "%.2f"),
-                    fmt(row["min"], "%.2f"),
-                    fmt(row["max"], "%.2f"),
-                    fmt(row["stdev"], "%.2f"),
-                    fmt(row["prompt_median"]),
-                    fmt(row["ttft_median"]),
+                    lib.fmt(row["median"], "%.2f"),
+                    lib.fmt(mean_of(entry, row["model"]), "%.2f"),
+                    lib.fmt(row["min"], "%.2f"),
+                    lib.fmt(row["max"], "%.2f"),
+                    lib.fmt(row["stdev"], "%.2f"),
+                    lib.fmt(row["prompt_median"]),
+                    lib.fmt(row["ttft_median"]),
                     gpu_text(row),
-                    fmt(row["ceiling"]),
-                    fmt(row["efficiency"], "%.1f%%"),
+                    lib.fmt(row["ceiling"]),
+                    lib.fmt(row["efficiency"], "%.1f%%"),
                 ]
             )
         )
@@ -278,12 +257,12 @@ def comparison_section(changes, compare_to, tolerance):
         "",
         "A drop of the median by more than %g%% is flagged as a regression." % tolerance,
         "",
-        table_row(["host", "model", "previous median tok/s", "median tok/s", "change", "verdict"]),
-        table_row(["---", "---", "---:", "---:", "---:", "---"]),
+        lib.table_row(["host", "model", "previous median tok/s", "median tok/s", "change", "verdict"]),
+        lib.table_row(["---", "---", "---:", "---:", "---:", "---"]),
     ]
     for change in changes:
         lines.append(
-            table_row(
+            lib.table_row(
                 [
                     change["host"],
                     change["model"],
@@ -340,7 +319,7 @@ def chart(table, path, title):
     fig, axis = plt.subplots(figsize=(max(8, 1.4 * len(hosts) * max(1, len(models)) + 2), 6), dpi=100)
     top = 1.0
     for index, model in enumerate(models):
-        colour = MODEL_COLOURS[index % len(MODEL_COLOURS)]
+        colour = lib.colour_of(models, model)
         for position, host in enumerate(hosts):
             row = next((r for r in measured if r["host"] == host and r["model"] == model), None)
             if row is None:
@@ -382,7 +361,7 @@ def chart(table, path, title):
     axis.set_title(title)
     axis.grid(axis="y", alpha=0.3)
     axis.set_axisbelow(True)
-    handles = [Patch(color=MODEL_COLOURS[i % len(MODEL_COLOURS)], label=model) for i, model in enumerate(models)]
+    handles = [Patch(color=lib.colour_of(models, model), label=model) for model in models]
     handles.append(Line2D([0], [0], color="black", marker="_", markersize=10, lw=1.2, label="min–max of runs"))
     if any(row["ceiling"] for row in measured):
         handles.append(
@@ -413,15 +392,14 @@ def main(argv=None):
     parser.add_argument("--compare-to", default="", help="a previous benchmark.json")
     parser.add_argument("--tolerance", type=float, default=10.0, help="allowed drop of the median in percent")
     args = parser.parse_args(argv)
-    report = load(args.input)
+    report = lib.load(args.input)
     table = rows(report)
     changes = []
     if args.compare_to:
-        changes = compare(table, rows(load(args.compare_to)), args.tolerance, args.compare_to)
+        changes = compare(table, rows(lib.load(args.compare_to)), args.tolerance, args.compare_to)
     md_path = os.path.join(args.outdir, "benchmark.md")
     png_path = os.path.join(args.outdir, "benchmark.png")
-    with open(md_path, "w") as handle:
-        handle.write(markdown(report, table, changes, args.compare_to, args.tolerance))
+    lib.write(md_path, markdown(report, table, changes, args.compare_to, args.tolerance))
     settings = report.get("settings") or {}
     warnings = []
     try:
@@ -434,12 +412,7 @@ def main(argv=None):
     except ImportError as error:
         warnings.append(chart_warning(error))
         png_path = None
-    regressions = [change for change in changes if change["regression"]]
-    json.dump(
-        {"markdown": md_path, "png": png_path, "changes": changes, "regressions": regressions, "warnings": warnings},
-        sys.stdout,
-    )
-    sys.stdout.write("\n")
+    lib.print_outcome({"markdown": md_path, "png": png_path, "changes": changes, "warnings": warnings})
     return 0
 
 

@@ -14,21 +14,16 @@ is plain SVG). Prints one JSON object: the files written, the report compared wi
 from __future__ import absolute_import, division, print_function
 
 import argparse
-import glob
-import json
 import os
 import sys
 from xml.sax.saxutils import escape
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_lib as lib  # noqa: E402  (next to this script; the line above finds it however this is loaded)
+
 __metaclass__ = type
 
-COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 WIDTH, HEIGHT, MARGIN = 760, 480, 70
-
-
-def load(path):
-    with open(path) as handle:
-        return json.load(handle)
 
 
 # ---------------------------------------------------------------- rows
@@ -36,27 +31,16 @@ def load(path):
 
 def rows(report):
     """One row per host and model: the figures the table and the chart show."""
-    result = []
-    for host in sorted(report.get("hosts") or {}):
-        for outcome in (report["hosts"][host] or {}).get("results") or []:
-            result.append(row_of(host, outcome))
-    return result
+    return lib.rows(report, row_of)
 
 
 def row_of(host, outcome):
     summary = outcome.get("summary") or {}
     details = (outcome.get("model_parameters") or {}).get("details") or {}
-    problems = (outcome.get("thresholds") or {}).get("problems") or []
     measured = summary.get("pass_rate") is not None
-    if not measured:
-        status = "error: %s" % (outcome.get("msg") or "no result")
-    elif problems:
-        status = "FAILED: %s" % "; ".join(problems)
-    else:
-        status = "ok"
     return {
         "host": host,
-        "model": outcome.get("model") or outcome.get("item") or "?",
+        "model": lib.model_of(outcome),
         "measured": measured,
         "pass_rate": summary.get("pass_rate"),
         "passed": summary.get("passed"),
@@ -65,37 +49,19 @@ def row_of(host, outcome):
         "tokens_per_second": (summary.get("tokens_per_second") or {}).get("median"),
         "wall_seconds": summary.get("wall_seconds"),
         "size": "%s %s" % (details.get("parameter_size", "?"), details.get("quantization_level", "?")),
-        "status": status,
+        "status": lib.problem_status(outcome, measured, "no result") or "ok",
     }
 
 
 # ---------------------------------------------------------------- comparison
 
 
-def previous_report(root, current_path):
-    """The newest eval-*/eval.json under root that is older than the current one (None when there is none)."""
-    current = os.path.abspath(current_path)
-    candidates = sorted(
-        path
-        for path in glob.glob(os.path.join(root, "eval-*", "eval.json"))
-        if os.path.abspath(path) != current
-        and os.path.basename(os.path.dirname(path)) < os.path.basename(os.path.dirname(current))
-    )
-    return candidates[-1] if candidates else None
-
-
 def compare(current_rows, previous_rows, pass_tolerance, speed_tolerance, previous_path=""):
     """Pass rate (points) and median speed (percent) against the previous report, per host and model."""
-    previous = dict(((row["host"], row["model"]), row) for row in previous_rows if row["measured"])
     changes = []
-    for row in current_rows:
-        before = previous.get((row["host"], row["model"]))
-        if not row["measured"] or before is None:
-            continue
+    for row, before in lib.paired(current_rows, previous_rows):
         pass_change = row["pass_rate"] - before["pass_rate"]
-        speed_change = None
-        if row["tokens_per_second"] and before["tokens_per_second"]:
-            speed_change = (row["tokens_per_second"] - before["tokens_per_second"]) / before["tokens_per_second"] * 100
+        speed_change = lib.percent_change(row["tokens_per_second"], before["tokens_per_second"])
         reasons = []
         if pass_change < -pass_tolerance:
             reasons.append(
@@ -126,14 +92,6 @@ def compare(current_rows, previous_rows, pass_tolerance, speed_tolerance, previo
 # ---------------------------------------------------------------- Markdown
 
 
-def fmt(value, pattern="%.1f", missing="–"):
-    return missing if value is None else pattern % value
-
-
-def table_row(cells):
-    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
-
-
 def outcome_cell(counts):
     return ", ".join("%s %d" % (name, count) for name, count in sorted(counts.items()) if count) or "–"
 
@@ -156,10 +114,10 @@ def markdown(report, table, changes, compared_with):
         "",
         "![pass rate against speed](eval.svg)",
         "",
-        table_row(
+        lib.table_row(
             ["host", "model", "size", "pass rate", "passed", "outcomes", "median tok/s", "wall s", "change", "status"]
         ),
-        table_row(["---", "---", "---", "---:", "---:", "---", "---:", "---:", "---", "---"]),
+        lib.table_row(["---", "---", "---", "---:", "---:", "---", "---:", "---:", "---", "---"]),
     ]
     by_key = dict(((change["host"], change["model"]), change) for change in changes)
     for row in table:
@@ -168,16 +126,16 @@ def markdown(report, table, changes, compared_with):
         if change:
             change_text = ("REGRESSION " if change["regression"] else "") + "%+.1f points" % change["pass_rate_change"]
         lines.append(
-            table_row(
+            lib.table_row(
                 [
                     row["host"],
                     row["model"],
                     row["size"],
-                    fmt(row["pass_rate"], "%.1f%%"),
-                    "%s/%s" % (fmt(row["passed"], "%d"), fmt(row["total"], "%d")),
+                    lib.fmt(row["pass_rate"], "%.1f%%"),
+                    "%s/%s" % (lib.fmt(row["passed"], "%d"), lib.fmt(row["total"], "%d")),
                     outcome_cell(row["counts"]),
-                    fmt(row["tokens_per_second"]),
-                    fmt(row["wall_seconds"], "%.0f"),
+                    lib.fmt(row["tokens_per_second"]),
+                    lib.fmt(row["wall_seconds"], "%.0f"),
                     change_text,
                     row["status"],
                 ]
@@ -236,7 +194,7 @@ def chart(table):
     )
     models = sorted(set(row["model"] for row in points))
     for row in points:
-        colour = COLOURS[models.index(row["model"]) % len(COLOURS)]
+        colour = lib.colour_of(models, row["model"])
         x, y = x_of(row["tokens_per_second"]), y_of(row["pass_rate"])
         label = "%s @ %s" % (row["model"], row["host"])
         parts.append(
@@ -250,7 +208,7 @@ def chart(table):
                 escape(row["model"], {'"': "&quot;"}),
                 escape(label),
                 row["pass_rate"],
-                fmt(row["tokens_per_second"]),
+                lib.fmt(row["tokens_per_second"]),
             )
         )
         parts.append('<text x="%.1f" y="%.1f">%s</text>' % (x + 9, y - 8, escape(label)))
@@ -270,29 +228,22 @@ def main(argv=None):
     parser.add_argument("--pass-rate-tolerance", type=float, default=5.0)
     parser.add_argument("--speed-tolerance", type=float, default=10.0)
     args = parser.parse_args(argv)
-    report = load(args.input)
+    report = lib.load(args.input)
     table = rows(report)
-    compared_with = args.compare_to or (previous_report(args.previous_in, args.input) if args.previous_in else None)
+    compared_with = args.compare_to or (
+        lib.previous_report(args.previous_in, args.input, "eval") if args.previous_in else None
+    )
     changes = []
     if compared_with:
         changes = compare(
-            table, rows(load(compared_with)), args.pass_rate_tolerance, args.speed_tolerance, compared_with
+            table, rows(lib.load(compared_with)), args.pass_rate_tolerance, args.speed_tolerance, compared_with
         )
     markdown_path = os.path.join(args.outdir, "eval.md")
     chart_path = os.path.join(args.outdir, "eval.svg")
-    with open(markdown_path, "w") as handle:
-        handle.write(markdown(report, table, changes, compared_with))
-    with open(chart_path, "w") as handle:
-        handle.write(chart(table))
-    json.dump(
-        {
-            "markdown": markdown_path,
-            "chart": chart_path,
-            "compared_with": compared_with,
-            "changes": changes,
-            "regressions": [change for change in changes if change["regression"]],
-        },
-        sys.stdout,
+    lib.write(markdown_path, markdown(report, table, changes, compared_with))
+    lib.write(chart_path, chart(table))
+    lib.print_outcome(
+        {"markdown": markdown_path, "chart": chart_path, "compared_with": compared_with, "changes": changes}
     )
     return 0
 

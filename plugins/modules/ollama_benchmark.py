@@ -340,26 +340,18 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.local_llm.ollama.plugins.module_utils.benchmark import _method as _benchmark
 from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts as _gpu
-from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import (
-    InvalidModelName,
-    find_model,
-    parse_name,
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure import _module as _measuring
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure._generations import (
+    Generations,
+    keep_alive_value,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure._gpu_share import gpu_share
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import find_model, parse_name
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
     client_from_module,
     hide_credentials,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError, OllamaNotFound
-from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._generation import timed_generation
-
-PULL_HINT = (
-    "pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) or create it from a GGUF file"
-)
-
-
-class MissingModel(Exception):
-    pass
 
 
 def bandwidth(module):
@@ -387,43 +379,34 @@ def settings_of(params):
         "num_predict": params["num_predict"],
         "num_ctx": params["num_ctx"],
         "options": _benchmark.request_options(params["options"], params["num_predict"], params["num_ctx"]),
-        "keep_alive": _benchmark.keep_alive_value(params["keep_alive"]),
+        "keep_alive": keep_alive_value(params["keep_alive"]),
     }
 
 
 def measure(client, params, settings):
     """Warm-up requests, then the counted runs; returns the run records."""
-    path = _benchmark.API_PATHS[params["api"]]
+    generations = Generations(client, params["api"], params["model"], settings["options"], params["keep_alive"])
     prompts = _benchmark.plan_prompts(
         list(params["prompts"] or _benchmark.DEFAULT_PROMPTS), params["warmup"] + params["runs"]
     )
-    runs = []
-    for index, prompt in enumerate(prompts):
-        body = _benchmark.request_body(
-            params["api"], params["model"], prompt, settings["options"], settings["keep_alive"]
-        )
-        timed = timed_generation(client, path, body)
-        if index >= params["warmup"]:
-            runs.append(_benchmark.run_record(len(runs) + 1, prompt, timed.final, timed.first_content_seconds))
-    return runs
-
-
-def missing_model_message(client, model):
-    return "model %r is not on the Ollama server at %s; %s" % (model, client.base_url, PULL_HINT % (model, model))
+    return [
+        _benchmark.run_record(number, prompt, timed.final, timed.first_content_seconds)
+        for number, (prompt, timed) in enumerate(generations.counted(prompts, params["warmup"]), 1)
+    ]
 
 
 def run(module):
     params = module.params
+    parse_name(params["model"])
+    _benchmark.validate_settings(params)
     settings = settings_of(params)
     client = client_from_module(module)
-    result = {"changed": False, "model": params["model"], "server_version": client.version(), "settings": settings}
-    entry = find_model(client.list_models(), params["model"])
-    if entry is None:
-        raise MissingModel(missing_model_message(client, params["model"]))
+    result = _measuring.result_frame(client, params["model"], settings)
+    entry = _measuring.require_model(client, params["model"])
     result["model_details"] = entry
     result["runs"] = measure(client, params, settings)
     result["summary"] = _benchmark.summarize(result["runs"])
-    result["gpu"] = _benchmark.gpu_share(find_model(client.running_models(), params["model"]))
+    result["gpu"] = gpu_share(find_model(client.running_models(), params["model"]))
     value, source, gpu_name = bandwidth(module)
     result["roofline"] = _benchmark.roofline(value, entry.get("size"), result["summary"]["tokens_per_second"]["median"])
     result["roofline"].update(bandwidth_source=source, gpu_name=gpu_name)
@@ -468,24 +451,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     hide_credentials(module)
-    try:
-        parse_name(module.params["model"])
-        _benchmark.validate_settings(module.params)
-        module.exit_json(**run(module))
-    except _benchmark.BenchmarkInputError as exc:
-        module.fail_json(msg=str(exc))
-    except (MissingModel, InvalidModelName) as exc:
-        module.fail_json(msg="model: %s" % exc)
-    except OllamaNotFound as exc:
-        model = module.params["model"]
-        module.fail_json(
-            msg="model %r was not found while benchmarking (%s); %s" % (model, exc, PULL_HINT % (model, model)),
-            url=exc.url,
-            status=exc.status,
-            server_message=exc.server_message,
-        )
-    except OllamaError as exc:
-        module.fail_json(msg=str(exc), url=exc.url, status=exc.status, server_message=exc.server_message)
+    _measuring.exit_with(module, run, "benchmarking", _benchmark.BenchmarkInputError)
 
 
 if __name__ == "__main__":

@@ -140,6 +140,11 @@ options:
   min_pass_rate:
     description: Fail unless the pass rate (percent of the tasks not skipped) is at least this.
     type: float
+  _bundled_tasks:
+    description:
+      - Internal; do not set. The content of the bundled task file, which the module's action plugin reads on the
+        controller (only Python reaches the managed host) and passes here when O(bundled_tasks) is set.
+    type: raw
 notes:
   - Compare models with the same task set, O(num_predict), O(temperature) and O(seed); the result records them.
   - The time an evaluation takes is mostly generation. Roughly, answers average 150-300 tokens, so the 34
@@ -368,47 +373,33 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.eval._tasks impor
     read_task_file,
     select_tasks,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import (
-    InvalidModelName,
-    find_model,
-    parse_name,
-)
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure import _module as _measuring
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import parse_name
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
     client_from_module,
     hide_credentials,
 )
-from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError, OllamaNotFound
 
 EXECUTION_REFUSED = (
     "allow_code_execution is not set: ollama_eval runs the code the model writes on this host "
     "(contained: unprivileged user, time/CPU/memory/process limits, no network where the host "
     "allows it, throwaway folder). Set allow_code_execution: true to run it."
 )
-PULL_HINT = "pull it first (local_llm.ollama.ollama_model with name=%s, or `ollama pull %s`) or create it"
-
-
-class MissingModel(Exception):
-    pass
 
 
 def load_tasks(params):
-    lists = [bundled_tasks()] if params["bundled_tasks"] else []
+    lists = [bundled_tasks(params["_bundled_tasks"])] if params["bundled_tasks"] else []
     lists += [read_task_file(path) for path in params["task_files"]]
     return select_tasks(lists, params["task_ids"], params["languages"], params["num_tasks"])
 
 
-def base_result(params, client, tasks):
+def settings_of(params, tasks):
     return {
-        "changed": False,
-        "model": params["model"],
-        "server_version": client.version(),
-        "settings": {
-            "api": params["api"],
-            "options": _eval.request_options(params),
-            "task_ids": [task["id"] for task in tasks],
-            "limits": _eval.limits_of(params).as_dict(),
-        },
+        "api": params["api"],
+        "options": _eval.request_options(params),
+        "task_ids": [task["id"] for task in tasks],
+        "limits": _eval.limits_of(params).as_dict(),
     }
 
 
@@ -441,14 +432,14 @@ def evaluate(module, client, tasks, result):
 
 def run(module):
     params = module.params
+    if not params["allow_code_execution"]:
+        module.fail_json(msg=EXECUTION_REFUSED)
+    parse_name(params["model"])
+    _eval.validate_settings(params)
     client = client_from_module(module)
     tasks = load_tasks(params)
-    result = base_result(params, client, tasks)
-    if find_model(client.list_models(), params["model"]) is None:
-        raise MissingModel(
-            "model %r is not on the Ollama server at %s; %s"
-            % (params["model"], client.base_url, PULL_HINT % (params["model"], params["model"]))
-        )
+    result = _measuring.result_frame(client, params["model"], settings_of(params, tasks))
+    _measuring.require_model(client, params["model"])
     result["model_parameters"] = _eval.model_parameters(client.show(params["model"]))
     result["thresholds"] = {"min_pass_rate": params["min_pass_rate"], "problems": []}
     if module.check_mode:
@@ -504,30 +495,12 @@ def main():
         go_binary=dict(type="path"),
         go_build_timeout=dict(type="int", default=120),
         min_pass_rate=dict(type="float", no_log=False),
+        # bundled_tasks.yml as the action plugin read it on the controller (module_utils/eval/_tasks.py says why).
+        _bundled_tasks=dict(type="raw"),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     hide_credentials(module)
-    params = module.params
-    try:
-        if not params["allow_code_execution"]:
-            module.fail_json(msg=EXECUTION_REFUSED)
-        parse_name(params["model"])
-        _eval.validate_settings(params)
-        module.exit_json(**run(module))
-    except (_eval.EvalInputError, TaskFileError, SandboxError) as exc:
-        module.fail_json(msg=str(exc))
-    except (MissingModel, InvalidModelName) as exc:
-        module.fail_json(msg="model: %s" % exc)
-    except OllamaNotFound as exc:
-        module.fail_json(
-            msg="model %r was not found while evaluating (%s); %s"
-            % (params["model"], exc, PULL_HINT % (params["model"], params["model"])),
-            url=exc.url,
-            status=exc.status,
-            server_message=exc.server_message,
-        )
-    except OllamaError as exc:
-        module.fail_json(msg=str(exc), url=exc.url, status=exc.status, server_message=exc.server_message)
+    _measuring.exit_with(module, run, "evaluating", (_eval.EvalInputError, TaskFileError, SandboxError))
 
 
 if __name__ == "__main__":

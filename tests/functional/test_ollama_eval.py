@@ -7,7 +7,8 @@ import shutil
 import time
 
 import pytest
-from module_runner import assert_clean_failure, run_module
+import yaml
+from module_runner import assert_clean_failure, recap, run_module, run_playbook
 
 MODEL = "coder:7b"
 RATE = 2000.0
@@ -245,6 +246,37 @@ def test_the_bundled_set_and_num_tasks(coder):
     run = evaluate(coder, {"*": NO_CODE}, check=True, task_ids=None)
     ids = run["settings"]["task_ids"]
     assert len([i for i in ids if i.startswith("py-")]) >= 30 and len([i for i in ids if i.startswith("go-")]) >= 3
+
+
+def test_through_ansible_playbook_the_action_plugin_hands_the_bundled_tasks_to_the_module(coder, tmp_path):
+    """The bundled set is a data file on the controller; the module on the host gets it from the action plugin
+    (AnsiballZ ships only Python), and the returned invocation does not repeat it."""
+    saved = tmp_path / "result.json"
+    playbook = tmp_path / "eval.yml"
+    task = {"host": coder.url, "model": MODEL, "allow_code_execution": True, "num_tasks": 2}
+    playbook.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "hosts": "localhost",
+                    "gather_facts": False,
+                    "tasks": [
+                        {"local_llm.ollama.ollama_eval": task, "register": "evaluation", "check_mode": True},
+                        {
+                            "ansible.builtin.copy": {"content": "{{ evaluation | to_json }}", "dest": str(saved)},
+                            "check_mode": False,
+                        },
+                    ],
+                }
+            ]
+        )
+    )
+    rc, output = run_playbook(str(playbook), env={"ANSIBLE_VERBOSITY": "3"})  # -vvv shows the invocation
+    assert rc == 0 and recap(output)["failed"] == 0, output
+    result = json.loads(saved.read_text())
+    assert result["settings"]["task_ids"] == ["py-clamp", "py-is-palindrome"]
+    assert [task["source"] for task in result["tasks"]] == ["bundled", "bundled"]
+    assert '"bundled_tasks": true' in output and "_bundled_tasks" not in output, output
 
 
 def test_go_tasks_are_skipped_without_a_go_toolchain(coder):

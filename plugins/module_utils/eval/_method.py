@@ -14,14 +14,19 @@ import subprocess
 import sys
 import time
 
-from ansible_collections.local_llm.ollama.plugins.module_utils.benchmark import _method as _benchmark
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._extract import extract_code
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._run import OUTCOMES, Outcome, run_go, run_python
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._sandbox import Limits, SandboxError
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._tasks import prompt_for
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure._generations import (
+    Generations,
+    check_request_options,
+    generation_figures,
+    keep_alive_problem,
+)
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure._stats import describe
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import parse_show_parameters
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import seconds_problems
-from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._generation import timed_generation
 
 FALLBACK_PYTHON = "/usr/bin/python3"
 
@@ -60,11 +65,11 @@ def validate_settings(params):
     durations = seconds_problems(params)
     if durations:
         raise EvalInputError("; ".join(durations))
-    keep_alive = _benchmark.keep_alive_problem(params.get("keep_alive"))
+    keep_alive = keep_alive_problem(params.get("keep_alive"))
     if keep_alive:
         raise EvalInputError(keep_alive)
     try:
-        _benchmark.check_request_options(params.get("options"), ("num_predict", "num_ctx", "temperature", "seed"))
+        check_request_options(params.get("options"), ("num_predict", "num_ctx", "temperature", "seed"))
     except ValueError as exc:
         raise EvalInputError(str(exc))
 
@@ -143,7 +148,7 @@ def go_version(go):
 
 
 def task_record(task, timed, extraction, outcome):
-    final = timed.final if timed else {}
+    figures = generation_figures(timed.final if timed else {})
     return {
         "id": task["id"],
         "language": task["language"],
@@ -153,28 +158,25 @@ def task_record(task, timed, extraction, outcome):
         "detail": outcome.detail,
         "extracted": extraction.how if extraction else None,
         "answer_chars": len(timed.text) if timed else 0,
-        "eval_count": final.get("eval_count"),
-        "tokens_per_second": _rounded(_benchmark.rate(final.get("eval_count"), final.get("eval_duration"))),
-        "done_reason": final.get("done_reason"),
+        "eval_count": figures["eval_count"],
+        "tokens_per_second": figures["tokens_per_second"],
+        "done_reason": figures["done_reason"],
         "generation_seconds": round(timed.wall_seconds, 3) if timed else None,
         "test_seconds": outcome.seconds,
     }
-
-
-def _rounded(value):
-    return None if value is None else round(value, 3)
 
 
 class Evaluation:
     """One model over a task list, with a started sandbox."""
 
     def __init__(self, client, params, sandbox, tasks):
-        self.client = client
         self.params = params
         self.sandbox = sandbox
         self.tasks = tasks
         self.limits = limits_of(params)
-        self.options = request_options(params)
+        self.generations = Generations(
+            client, params["api"], params["model"], request_options(params), params["keep_alive"]
+        )
         self.python = None
         self.go = None
 
@@ -187,17 +189,6 @@ class Evaluation:
             self.go = find_go(self.params["go_binary"])
         return {"python": self.python, "go": go_version(self.go) if self.go else None}
 
-    def ask(self, task):
-        path = _benchmark.API_PATHS[self.params["api"]]
-        body = _benchmark.request_body(
-            self.params["api"],
-            self.params["model"],
-            prompt_for(task),
-            self.options,
-            _benchmark.keep_alive_value(self.params["keep_alive"]),
-        )
-        return timed_generation(self.client, path, body)
-
     def execute(self, task, code):
         if task["language"] == "go":
             return run_go(self.sandbox, task, code, self.limits, self.go, self.params["go_build_timeout"])
@@ -206,7 +197,7 @@ class Evaluation:
     def one(self, task):
         if task["language"] == "go" and self.go is None:
             return task_record(task, None, None, Outcome("skipped", "no Go toolchain (go) on the host"))
-        timed = self.ask(task)
+        timed = self.generations.ask(prompt_for(task))
         extraction = extract_code(timed.text, task["language"], task["entry_point"], task["prompt"])
         if extraction.code is None:
             outcome = Outcome("no_code", "no code block or code found in the %d-character answer" % len(timed.text))
@@ -232,7 +223,7 @@ def summarize(records, wall_seconds):
         "passed": counts["pass"],
         "pass_rate": round(counts["pass"] / float(scored) * 100, 1) if scored else None,
         "counts": counts,
-        "tokens_per_second": _benchmark.describe([record["tokens_per_second"] for record in records]),
+        "tokens_per_second": describe([record["tokens_per_second"] for record in records]),
         "generated_tokens": sum(record["eval_count"] for record in generated),
         "wall_seconds": round(wall_seconds, 2),
     }

@@ -2,17 +2,22 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""ollama_eval's task list: the bundled tasks and the user's task files, checked, selected, and the prompt
-each task sends. No network here; task files are read from the managed host."""
+"""ollama_eval's task list: the one loader of task files (the bundled bundled_tasks.yml and the user's own, in the
+same format), the checks, the selection, and the prompt each task sends. No network here; the user's task files
+are read on the managed host, the bundled one on the controller by the action plugin (see bundled_tasks)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import json
+import os
 import re
 
-from ansible_collections.local_llm.ollama.plugins.module_utils.eval._taskset import BUNDLED_TASKS
+BUNDLED = "bundled"
+# Next to this file in the collection. AnsiballZ ships only Python to the managed host, so there this path does not
+# exist: the action plugin reads the file on the controller and passes its tasks (module option _bundled_tasks).
+BUNDLED_TASKS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bundled_tasks.yml")
 
 LANGUAGES = ("python", "go")
 FIELDS = ("id", "language", "entry_point", "prompt", "tests")
@@ -33,8 +38,8 @@ class TaskFileError(ValueError):
     """A task file or task that cannot be used; the message names the file, the task and the fix."""
 
 
-def read_task_file(path):
-    """The tasks of a JSON or YAML file: a list of tasks, or a dict with a ``tasks`` list."""
+def read_task_data(path):
+    """The content of a JSON or YAML task file, parsed but not checked."""
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8")
@@ -42,14 +47,23 @@ def read_task_file(path):
         raise TaskFileError("task_files: cannot read %s on the managed host: %s" % (path, exc))
     except UnicodeDecodeError:
         raise TaskFileError("task_files: %s is not UTF-8 text" % path)
-    data = _parse(path, text)
+    return _parse(path, text)
+
+
+def read_task_file(path):
+    """The tasks of a JSON or YAML file: a list of tasks, or a dict with a ``tasks`` list."""
+    return tasks_in(read_task_data(path), path)
+
+
+def tasks_in(data, source):
+    """The checked tasks of a task file's content; ``source`` is the file's path, or ``bundled``."""
     tasks = data.get("tasks") if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not tasks:
         raise TaskFileError(
             "task_files: %s must hold a non-empty list of tasks, or a mapping with a 'tasks' "
-            "list (see docs/model-strategy.md, 'Task files')" % path
+            "list (see docs/model-strategy.md, 'Task files')" % source
         )
-    return [check_task(task, path, index) for index, task in enumerate(tasks)]
+    return [check_task(task, source, index) for index, task in enumerate(tasks)]
 
 
 def _parse(path, text):
@@ -100,8 +114,18 @@ def check_task(task, source, index):
     return task
 
 
-def bundled_tasks():
-    return [dict(task, source="bundled") for task in BUNDLED_TASKS]
+def bundled_tasks(data=None):
+    """The bundled task set: ``data`` as the action plugin read it from BUNDLED_TASKS_FILE on the controller, else
+    the file itself where it exists beside this code (the module run straight from a collection on disk)."""
+    if data is None:
+        if not os.path.isfile(BUNDLED_TASKS_FILE):
+            raise TaskFileError(
+                "bundled_tasks: the bundled task set is read on the controller by the ollama_eval action plugin, "
+                "which did not run here; run the module as the task local_llm.ollama.ollama_eval, or set "
+                "bundled_tasks: false and give task_files"
+            )
+        data = read_task_data(BUNDLED_TASKS_FILE)
+    return tasks_in(data, BUNDLED)
 
 
 def select_tasks(task_lists, ids=None, languages=None, count=None):

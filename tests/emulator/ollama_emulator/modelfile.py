@@ -1,4 +1,7 @@
-"""Server-side Modelfile parsing for the old `/api/create {modelfile}` form (Ollama <= 0.5.4)."""
+"""Server-side Modelfile parsing for the old `/api/create {modelfile}` form (Ollama <= 0.5.4).
+
+It repeats plugins/module_utils/model/_modelfile.py on purpose: the emulator imports nothing from plugins/, so that
+it stays a second opinion on the server's side rather than agreeing with the client's code by construction."""
 
 import re
 

@@ -2,8 +2,9 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The benchmark method: prompts, bodies, rates from the recorded 0.32.15 bodies, statistics, GPU share,
-roofline arithmetic, threshold messages and request options. The timed streaming reader: test_generation.py."""
+"""The benchmark method: settings, prompts, run records from the recorded 0.32.15 bodies, the summary, roofline
+arithmetic, threshold messages and request options. Rates, statistics, GPU share and request bodies: measure/;
+the timed streaming reader: ollama/test_generation.py."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +13,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils.benchmark import _method as bench
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure._generations import check_request_options
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure._gpu_share import gpu_share
+from ansible_collections.local_llm.ollama.plugins.module_utils.measure._stats import describe
 
 
 def params(**overrides):
@@ -60,16 +64,6 @@ def test_good_settings_pass():
     )
 
 
-@pytest.mark.parametrize("text", ["5m", "1h30m", "-1", "0", "300", "1.5h", ".5s", "-5m", "10\u00b5s", None])
-def test_keep_alive_ollama_reads(text):
-    assert bench.keep_alive_problem(text) is None
-
-
-@pytest.mark.parametrize("text", ["forever", "5 minutes", "5M", "", "+3", "1.", "m"])
-def test_keep_alive_ollama_refuses(text):
-    assert "5m, 1h or 1h30m" in bench.keep_alive_problem(text)
-
-
 def test_settings_problems_lists_every_problem_of_the_settings_given():
     assert bench.settings_problems({"runs": 0, "num_predict": 8}) == [
         "runs must be at least 1, got 0",
@@ -105,37 +99,6 @@ def test_request_options_merge_defaults_user_and_fixed_length():
     assert bench.request_options(None, 64, None) == {"temperature": 0, "seed": 42, "num_predict": 64}
 
 
-def test_chat_and_generate_bodies():
-    options = {"num_predict": 16}
-    assert bench.request_body("chat", "m", "hi", options) == {
-        "model": "m",
-        "options": options,
-        "messages": [{"role": "user", "content": "hi"}],
-    }
-    assert bench.request_body("generate", "m", "hi", options, keep_alive="5m") == {
-        "model": "m",
-        "options": options,
-        "prompt": "hi",
-        "keep_alive": "5m",
-    }
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        (None, None),
-        ("5m", "5m"),
-        ("-1", -1),
-        ("300", 300),
-        ("0", 0),
-        ("1.5", 1.5),
-        ("1h30m", "1h30m"),
-    ],
-)
-def test_keep_alive_numbers_become_seconds(text, expected):
-    assert bench.keep_alive_value(text) == expected
-
-
 # ---------------------------------------------------------------- rates from recorded bodies
 
 
@@ -156,34 +119,7 @@ def test_rates_from_the_recorded_chat_body(recorded):
     assert record["ttft_ms"] is None and record["run"] == 2
 
 
-@pytest.mark.parametrize("count, duration", [(0, 1000), (16, 0), (None, None), (16, -5)])
-def test_rate_is_none_when_not_measurable(count, duration):
-    assert bench.rate(count, duration) is None
-
-
 # ---------------------------------------------------------------- statistics
-
-
-def test_describe_odd_count():
-    stats = bench.describe([63.0, 67.0, 65.0])
-    assert stats == {"count": 3, "median": 65.0, "mean": 65.0, "min": 63.0, "max": 67.0, "stdev": 2.0}
-
-
-def test_describe_even_count_and_sample_stdev():
-    stats = bench.describe([1.0, 2.0, 3.0, 4.0])
-    assert stats["median"] == 2.5 and stats["mean"] == 2.5
-    assert stats["stdev"] == pytest.approx(1.29, abs=0.005)  # sqrt(5/3), n - 1
-
-
-def test_describe_one_value_and_none_values():
-    assert bench.describe([50.0])["stdev"] is None
-    assert bench.describe([None, 50.0, None])["count"] == 1
-    assert bench.describe([None])["median"] is None
-
-
-def test_median_resists_one_disturbed_run():
-    stats = bench.describe([65.0, 64.0, 12.0, 66.0, 65.5])
-    assert stats["median"] == 65.0 and stats["mean"] < 55
 
 
 def test_summarize_runs():
@@ -198,48 +134,6 @@ def test_summarize_runs():
     assert summary["tokens_per_second"]["min"] == 62.5 and summary["tokens_per_second"]["max"] == 66.67
     assert summary["prompt_tokens_per_second"]["median"] == 2000.0
     assert summary["ttft_ms"] == {"count": 3, "median": 45.0, "mean": 45.0, "min": 40.0, "max": 50.0, "stdev": 5.0}
-
-
-# ---------------------------------------------------------------- GPU share
-
-
-@pytest.mark.parametrize(
-    "size, size_vram, text",
-    [
-        (100, 100, "100% GPU"),
-        (100, 0, "100% CPU"),
-        (100, 65, "35%/65% CPU/GPU"),
-        (1000, 345, "66%/34% CPU/GPU"),
-        (200, 1, "100%/0% CPU/GPU"),
-        (1000, 995, "1%/99% CPU/GPU"),  # 0.5 rounds away from zero like Go's math.Round
-        (1000, 975, "3%/97% CPU/GPU"),  # 2.5 as well (Python's round() gives 0 above and 2 here)
-        (0, 0, "Unknown"),
-        (100, 120, "Unknown"),
-    ],
-)
-def test_processor_text_like_ollama_ps(size, size_vram, text):
-    assert bench.processor_text(size, size_vram) == text
-
-
-def test_gpu_share_from_the_recorded_ps_entry(recorded):
-    share = bench.gpu_share(recorded.json("ps.json")["models"][0])
-    assert share == {
-        "loaded": True,
-        "size": 287246908,
-        "size_vram": 0,
-        "gpu_percent": 0.0,
-        "processor": "100% CPU",
-        "context_length": 4096,
-    }
-    assert not bench.fully_on_gpu(share)
-
-
-def test_gpu_share_partial_and_missing():
-    share = bench.gpu_share({"size": 1000, "size_vram": 650, "context_length": 4096})
-    assert share["gpu_percent"] == 65.0 and share["processor"] == "35%/65% CPU/GPU"
-    assert bench.fully_on_gpu(bench.gpu_share({"size": 1000, "size_vram": 1000}))
-    gone = bench.gpu_share(None)
-    assert gone["loaded"] is False and gone["gpu_percent"] is None
 
 
 # ---------------------------------------------------------------- roofline
@@ -284,16 +178,16 @@ def test_fastest_bandwidth_from_gpu_facts():
 
 
 def summary_of(*rates):
-    return {"tokens_per_second": bench.describe(list(rates))}
+    return {"tokens_per_second": describe(list(rates))}
 
 
 def test_no_thresholds_no_problems():
-    share = bench.gpu_share({"size": 10, "size_vram": 0})
+    share = gpu_share({"size": 10, "size_vram": 0})
     assert bench.threshold_problems(summary_of(5.0), share) == []
 
 
 def test_min_rate_message_shows_median_threshold_and_gpu_share():
-    share = bench.gpu_share({"size": 1000, "size_vram": 650})
+    share = gpu_share({"size": 1000, "size_vram": 650})
     summary = summary_of(41.0, 42.5, 40.0)
     problems = bench.threshold_problems(summary, share, min_tokens_per_second=45.0)
     assert problems == ["median generation rate 41.0 tok/s is below min_tokens_per_second 45"]
@@ -306,29 +200,29 @@ def test_min_rate_message_shows_median_threshold_and_gpu_share():
 
 
 def test_rate_at_the_threshold_passes():
-    share = bench.gpu_share({"size": 10, "size_vram": 10})
+    share = gpu_share({"size": 10, "size_vram": 10})
     assert bench.threshold_problems(summary_of(45.0), share, min_tokens_per_second=45.0) == []
 
 
 def test_full_offload_required():
-    partial = bench.gpu_share({"size": 1000, "size_vram": 650})
+    partial = gpu_share({"size": 1000, "size_vram": 650})
     problems = bench.threshold_problems(summary_of(60.0), partial, require_full_gpu_offload=True)
     assert problems == [
         "the model is not fully on the GPU (35%/65% CPU/GPU as ollama ps shows it) but require_full_gpu_offload is set"
     ]
-    full = bench.gpu_share({"size": 1000, "size_vram": 1000})
+    full = gpu_share({"size": 1000, "size_vram": 1000})
     assert bench.threshold_problems(summary_of(60.0), full, require_full_gpu_offload=True) == []
 
 
 def test_full_offload_required_but_model_unloaded():
-    problems = bench.threshold_problems(summary_of(60.0), bench.gpu_share(None), require_full_gpu_offload=True)
+    problems = bench.threshold_problems(summary_of(60.0), gpu_share(None), require_full_gpu_offload=True)
     assert "no longer listed the model" in problems[0]
-    message = bench.failure_message("m", problems, summary_of(60.0), bench.gpu_share(None))
+    message = bench.failure_message("m", problems, summary_of(60.0), gpu_share(None))
     assert "GPU share unknown" in message
 
 
 def test_both_thresholds_in_one_message():
-    share = bench.gpu_share({"size": 1000, "size_vram": 0})
+    share = gpu_share({"size": 1000, "size_vram": 0})
     summary = summary_of(7.9, 8.1)
     problems = bench.threshold_problems(summary, share, 45.0, True)
     message = bench.failure_message("m", problems, summary, share)
@@ -351,10 +245,8 @@ def test_both_thresholds_in_one_message():
 )
 def test_request_options_are_checked_not_passed_on_blindly(options, words):
     with pytest.raises(ValueError, match=words.replace("(", r"\(")):
-        bench.check_request_options(options, bench.OWN_OPTIONS)
+        check_request_options(options, bench.OWN_OPTIONS)
 
 
 def test_known_request_options_pass():
-    bench.check_request_options(
-        {"top_k": 20, "num_gpu": 99, "temperature": "0.2", "use_mmap": False}, bench.OWN_OPTIONS
-    )
+    check_request_options({"top_k": 20, "num_gpu": 99, "temperature": "0.2", "use_mmap": False}, bench.OWN_OPTIONS)
