@@ -73,9 +73,11 @@ def row_of(host, outcome):
         "ttft_median": (summary.get("ttft_ms") or {}).get("median"),
         "gpu_percent": gpu.get("gpu_percent"),
         "processor": gpu.get("processor"),
-        # A GPU-bandwidth ceiling says nothing about a model no GPU served.
-        "ceiling": None if on_cpu_only else roofline.get("ceiling_tokens_per_second"),
-        "efficiency": None if on_cpu_only else roofline.get("efficiency_percent"),
+        # Against the GPU's bandwidth ceiling even when the CPU served the model: how far that run is from what the
+        # GPU could do. Every place that shows it then says "CPU run" (cpu_run), since it is not the GPU's efficiency.
+        "ceiling": roofline.get("ceiling_tokens_per_second"),
+        "efficiency": roofline.get("efficiency_percent"),
+        "cpu_run": on_cpu_only,
         "status": status,
     }
 
@@ -135,10 +137,20 @@ def gpu_text(row):
     return "%s (%g%% on the GPU)" % (row["processor"], row["gpu_percent"])
 
 
+CPU_RUN_LABEL = "CPU run vs GPU ceiling"
+
+
 def efficiency_text(row):
     if row["efficiency"] is None:
         return "–"
-    return "%.1f%% of %.1f" % (row["efficiency"], row["ceiling"])
+    text = "%.1f%% of %.1f" % (row["efficiency"], row["ceiling"])
+    return "%s (%s)" % (text, CPU_RUN_LABEL) if row["cpu_run"] else text
+
+
+def efficiency_cell(row):
+    if row["efficiency"] is None:
+        return "–"
+    return "%.1f%% (%s)" % (row["efficiency"], CPU_RUN_LABEL) if row["cpu_run"] else "%.1f%%" % row["efficiency"]
 
 
 def table_row(cells):
@@ -254,13 +266,22 @@ def host_section(host, entry, host_rows):
                     fmt(row["ttft_median"]),
                     gpu_text(row),
                     fmt(row["ceiling"]),
-                    fmt(row["efficiency"], "%.1f%%"),
+                    efficiency_cell(row),
                 ]
             )
         )
     failures = [row for row in host_rows if row["status"] != "ok"]
     for row in failures:
         lines += ["", "- **%s**: %s" % (row["model"], row["status"])]
+    for row in host_rows:
+        if row["cpu_run"] and row["efficiency"] is not None:
+            lines += [
+                "",
+                "- **%s**: the efficiency %.1f%% is of a CPU run: Ollama served the model from the CPU (%s), and "
+                "the ceiling %.1f tok/s is what this host's GPU bandwidth would allow. It says how far the CPU run "
+                "is from the GPU, not how well the GPU is used."
+                % (row["model"], row["efficiency"], row["processor"], row["ceiling"]),
+            ]
     return lines
 
 
@@ -306,7 +327,7 @@ def comparison_section(changes, compare_to, tolerance):
 def bar_label(row):
     lines = ["%.1f tok/s" % row["median"]]
     if row["efficiency"] is not None:
-        lines.append("%.0f%% of ceiling" % row["efficiency"])
+        lines.append("%.0f%% of ceiling%s" % (row["efficiency"], " (CPU run)" if row["cpu_run"] else ""))
     if row["gpu_percent"] is not None and row["gpu_percent"] < 100:
         lines.append(row["processor"])
     return "\n".join(lines)

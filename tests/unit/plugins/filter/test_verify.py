@@ -38,7 +38,12 @@ def test_missing_values_show_as_dash():
 
 
 def test_a_list_value_shows_every_item_under_the_seen_column():
-    reasons = ["no NVIDIA GPU, looked for:", "nvml: no libnvidia-ml.so.1", "nvidia-smi: not found", "devices: no /dev/nvidia*"]
+    reasons = [
+        "no NVIDIA GPU, looked for:",
+        "nvml: no libnvidia-ml.so.1",
+        "nvidia-smi: not found",
+        "devices: no /dev/nvidia*",
+    ]
     lines = verify_table([dict(RESULTS[0], value=reasons)] + RESULTS[1:])
     seen_column = lines[1].index("SEEN")
     assert lines[2].split()[:3] == ["GPU", "visible", "WARN"]
