@@ -14,23 +14,23 @@ short_description: Gather facts about the host's NVIDIA GPUs (NVML or nvidia-smi
 version_added: 0.1.0
 description:
   - Reads the NVIDIA GPUs of the managed host and sets C(ansible_facts.gpu).
-  - Sources, first that works wins, named in RV(ansible_facts.gpu.source).
-    1. V(nvml) - the NVIDIA Management Library C(libnvidia-ml.so.1) that every NVIDIA driver installs, called through
+  - "Sources, first that works wins, named in RV(ansible_facts.gpu.source)."
+  - "1. V(nvml) - the NVIDIA Management Library C(libnvidia-ml.so.1) that every NVIDIA driver installs, called through
     a small ctypes binding of this collection, so nothing has to be installed on the managed host (no C(pynvml), no
-    pip): only the system Python and the driver. It is the only source of the memory bus width, hence of
-    C(memory_bandwidth_gbps) (the roofline of M(local_llm.ollama.ollama_benchmark)), and of the compute processes.
-    2. V(nvidia-smi) - C(nvidia-smi --query-gpu=... --format=csv,noheader,nounits) run in the C locale, when NVML
-    cannot be loaded or initialised (RV(ansible_facts.gpu.probe_errors) says why).
-    3. V(none), which gives C(available=false) and C(count=0); a host without a GPU is not an error unless
-    O(require) or a minimum is set.
+    pip), only the system Python and the driver. It is the only source of the memory bus width, hence of
+    C(memory_bandwidth_gbps) (the roofline of M(local_llm.ollama.ollama_benchmark)), and of the compute processes."
+  - "2. V(nvidia-smi) - C(nvidia-smi --query-gpu=... --format=csv,noheader,nounits) run in the C locale, when NVML
+    cannot be loaded or initialised, or lists no GPU (RV(ansible_facts.gpu.probe_errors) says why)."
+  - "3. V(none), which gives C(available=false) and C(count=0); a host without a GPU is not an error unless
+    O(require) or a minimum is set."
   - The library is loaded by its soname C(libnvidia-ml.so.1) through the dynamic loader's path (C(ld.so.cache),
     E(LD_LIBRARY_PATH)), then from C(/usr/lib/wsl/lib). On WSL2 the Windows driver puts C(libnvidia-ml.so.1) and
     C(nvidia-smi) in C(/usr/lib/wsl/lib), which is not on root's E(PATH); there the module tries that folder first
     and also looks for C(nvidia-smi) there.
-  - When no source finds a GPU, RV(ansible_facts.gpu.probe_errors) names everything looked for and not found: the
+  - "When no source finds a GPU, RV(ansible_facts.gpu.probe_errors) names everything looked for and not found: the
     library (every place tried), C(nvidia-smi), and the device nodes C(/dev/nvidia*) and C(/dev/dxg). With a GPU
     but a broken driver it names the NVML call that failed and NVML's answer (for example
-    C(nvmlInit_v2: the NVIDIA kernel driver is not loaded)).
+    C(nvmlInit_v2: the NVIDIA kernel driver is not loaded))."
   - Memory sizes are MiB (1,048,576 bytes), the unit C(nvidia-smi) prints as C(MiB).
   - Values a source cannot give are V(null), never estimated. Per-device NVML queries the card or driver does not
     support (for example C(NotSupported) on some consumer cards or under WSL2) give V(null) for that value.
@@ -146,7 +146,7 @@ ansible_facts:
         probe_errors:
           description:
             - Why each source tried before the one that answered (or every source, when none did) gave nothing.
-            - When no GPU was found, also C(devices: no /dev/nvidia* nor /dev/dxg) if neither device node exists.
+            - "When no GPU was found, also C(devices: no /dev/nvidia* nor /dev/dxg) if neither device node exists."
           type: list
           elements: str
           returned: always
