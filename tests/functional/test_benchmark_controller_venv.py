@@ -2,8 +2,8 @@
 as `make provision` builds it: the chart must be drawn there, not only in the developers' virtualenv.
 
 The server is a CPU-only emulator (no layer on the GPU) with a GPU bandwidth given anyway: the report says "on the
-CPU", states the efficiency labelled as a CPU run's, and the chart has no GPU-bandwidth ceiling line. The virtualenv is cached under .work/controller-venv and rebuilt
-only when controller.txt changes.
+CPU", states the efficiency labelled as a CPU run's, and the chart has no GPU-bandwidth ceiling line. The
+virtualenv is cached under .work/controller-venv and rebuilt only when controller.txt changes.
 """
 
 import glob
