@@ -53,9 +53,11 @@ def row_of(host, outcome):
         "ttft_median": (summary.get("ttft_ms") or {}).get("median"),
         "gpu_percent": gpu.get("gpu_percent"),
         "processor": gpu.get("processor"),
-        # A GPU-bandwidth ceiling says nothing about a model no GPU served.
-        "ceiling": None if on_cpu_only else roofline.get("ceiling_tokens_per_second"),
-        "efficiency": None if on_cpu_only else roofline.get("efficiency_percent"),
+        # Against the GPU's bandwidth ceiling even when the CPU served the model: how far that run is from what the
+        # GPU could do. Every place that shows it then says "CPU run" (cpu_run), since it is not the GPU's efficiency.
+        "ceiling": roofline.get("ceiling_tokens_per_second"),
+        "efficiency": roofline.get("efficiency_percent"),
+        "cpu_run": on_cpu_only,
         "status": lib.problem_status(outcome, measured, "no measurement") or placement_status(gpu),
     }
 
@@ -118,10 +120,20 @@ def gpu_text(row):
     return "%s (%g%% on the GPU)" % (row["processor"], row["gpu_percent"])
 
 
+CPU_RUN_LABEL = "CPU run vs GPU ceiling"
+
+
 def efficiency_text(row):
     if row["efficiency"] is None:
         return "–"
-    return "%.1f%% of %.1f" % (row["efficiency"], row["ceiling"])
+    text = "%.1f%% of %.1f" % (row["efficiency"], row["ceiling"])
+    return "%s (%s)" % (text, CPU_RUN_LABEL) if row["cpu_run"] else text
+
+
+def efficiency_cell(row):
+    if row["efficiency"] is None:
+        return "–"
+    return "%.1f%% (%s)" % (row["efficiency"], CPU_RUN_LABEL) if row["cpu_run"] else "%.1f%%" % row["efficiency"]
 
 
 def markdown(report, table, changes, compare_to, tolerance):
@@ -233,13 +245,22 @@ def host_section(host, entry, host_rows):
                     lib.fmt(row["ttft_median"]),
                     gpu_text(row),
                     lib.fmt(row["ceiling"]),
-                    lib.fmt(row["efficiency"], "%.1f%%"),
+                    efficiency_cell(row),
                 ]
             )
         )
     failures = [row for row in host_rows if row["status"] != "ok"]
     for row in failures:
         lines += ["", "- **%s**: %s" % (row["model"], row["status"])]
+    for row in host_rows:
+        if row["cpu_run"] and row["efficiency"] is not None:
+            lines += [
+                "",
+                "- **%s**: the efficiency %.1f%% is of a CPU run: Ollama served the model from the CPU (%s), and "
+                "the ceiling %.1f tok/s is what this host's GPU bandwidth would allow. It says how far the CPU run "
+                "is from the GPU, not how well the GPU is used."
+                % (row["model"], row["efficiency"], row["processor"], row["ceiling"]),
+            ]
     return lines
 
 
@@ -285,7 +306,7 @@ def comparison_section(changes, compare_to, tolerance):
 def bar_label(row):
     lines = ["%.1f tok/s" % row["median"]]
     if row["efficiency"] is not None:
-        lines.append("%.0f%% of ceiling" % row["efficiency"])
+        lines.append("%.0f%% of ceiling%s" % (row["efficiency"], " (CPU run)" if row["cpu_run"] else ""))
     if row["gpu_percent"] is not None and row["gpu_percent"] < 100:
         lines.append(row["processor"])
     return "\n".join(lines)
@@ -338,7 +359,8 @@ def chart(table, path, title):
                 fontsize=9,
             )
             top = max(top, row["max"])
-            if row["ceiling"]:
+            # A CPU run's bar would shrink under a GPU ceiling line: its label states the efficiency instead.
+            if row["ceiling"] and not row["cpu_run"]:
                 axis.hlines(
                     row["ceiling"], x - width * 0.45, x + width * 0.45, colors=CEILING_COLOUR, linestyles="dashed", lw=2
                 )
@@ -363,7 +385,7 @@ def chart(table, path, title):
     axis.set_axisbelow(True)
     handles = [Patch(color=lib.colour_of(models, model), label=model) for model in models]
     handles.append(Line2D([0], [0], color="black", marker="_", markersize=10, lw=1.2, label="min–max of runs"))
-    if any(row["ceiling"] for row in measured):
+    if any(row["ceiling"] and not row["cpu_run"] for row in measured):
         handles.append(
             Line2D(
                 [0], [0], color=CEILING_COLOUR, linestyle="dashed", lw=2, label="bandwidth ceiling (GB/s ÷ model bytes)"

@@ -30,7 +30,15 @@ def _validated(results):
 
 def _cell(result, key):
     value = result.get(key)
+    if isinstance(value, list):
+        return [_cell({key: item}, key) for item in value][0] if value else "-"
     return "-" if value is None or value == "" else str(value)
+
+
+def _more_lines(result):
+    """A value given as a list shows its first item in the row and the others on lines of their own below it."""
+    value = result.get("value")
+    return [str(item) for item in value[1:]] if isinstance(value, list) else []
 
 
 def verify_table(results, host="this host"):
@@ -39,9 +47,11 @@ def verify_table(results, host="this host"):
     counts = ", ".join("%d %s" % (sum(1 for r in results if r["status"] == s), s) for s in STATUSES)
     rows = [[title for dummy, title in COLUMNS]] + [[_cell(r, key) for key, dummy in COLUMNS] for r in results]
     widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS))]
+    value_indent = " " * (widths[0] + widths[1] + 4)
     lines = ["verify %s: %s" % (host, counts)]
-    for row in rows:
+    for row, result in zip(rows, [{}] + results):
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        lines.extend(value_indent + more for more in _more_lines(result))
     return lines
 
 

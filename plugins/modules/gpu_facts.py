@@ -14,13 +14,23 @@ short_description: Gather facts about the host's NVIDIA GPUs (NVML or nvidia-smi
 version_added: 0.1.0
 description:
   - Reads the NVIDIA GPUs of the managed host and sets C(ansible_facts.gpu).
-  - Sources, first that works wins. 1. NVML through the Python library C(pynvml) (PyPI C(nvidia-ml-py)), imported
-    only when the module runs. 2. C(nvidia-smi --query-gpu=... --format=csv,noheader,nounits) run in the C locale.
-    3. None, which gives C(available=false) and C(count=0); a host without a GPU is not an error unless O(require)
-    or a minimum is set.
-  - On WSL2 the Windows driver puts C(libnvidia-ml.so.1) and C(nvidia-smi) in C(/usr/lib/wsl/lib), which is not on
-    root's E(PATH). The module loads the library from there (first on WSL2, as a fallback elsewhere) and also looks
-    for C(nvidia-smi) there.
+  - "Sources, first that works wins, named in RV(ansible_facts.gpu.source)."
+  - "1. V(nvml) - the NVIDIA Management Library C(libnvidia-ml.so.1) that every NVIDIA driver installs, called through
+    a small ctypes binding of this collection, so nothing has to be installed on the managed host (no C(pynvml), no
+    pip), only the system Python and the driver. It is the only source of the memory bus width, hence of
+    C(memory_bandwidth_gbps) (the roofline of M(local_llm.ollama.ollama_benchmark)), and of the compute processes."
+  - "2. V(nvidia-smi) - C(nvidia-smi --query-gpu=... --format=csv,noheader,nounits) run in the C locale, when NVML
+    cannot be loaded or initialised, or lists no GPU (RV(ansible_facts.gpu.probe_errors) says why)."
+  - "3. V(none), which gives C(available=false) and C(count=0); a host without a GPU is not an error unless
+    O(require) or a minimum is set."
+  - The library is loaded by its soname C(libnvidia-ml.so.1) through the dynamic loader's path (C(ld.so.cache),
+    E(LD_LIBRARY_PATH)), then from C(/usr/lib/wsl/lib). On WSL2 the Windows driver puts C(libnvidia-ml.so.1) and
+    C(nvidia-smi) in C(/usr/lib/wsl/lib), which is not on root's E(PATH); there the module tries that folder first
+    and also looks for C(nvidia-smi) there.
+  - "When no source finds a GPU, RV(ansible_facts.gpu.probe_errors) names everything looked for and not found: the
+    library (every place tried), C(nvidia-smi), and the device nodes C(/dev/nvidia*) and C(/dev/dxg). With a GPU
+    but a broken driver it names the NVML call that failed and NVML's answer (for example
+    C(nvmlInit_v2: the NVIDIA kernel driver is not loaded))."
   - Memory sizes are MiB (1,048,576 bytes), the unit C(nvidia-smi) prints as C(MiB).
   - Values a source cannot give are V(null), never estimated. Per-device NVML queries the card or driver does not
     support (for example C(NotSupported) on some consumer cards or under WSL2) give V(null) for that value.
@@ -55,12 +65,13 @@ options:
     type: int
     default: 30
 requirements:
-  - An NVIDIA driver, and either the Python library C(nvidia-ml-py) on the managed host or C(nvidia-smi).
+  - An NVIDIA driver (its C(libnvidia-ml.so.1), or C(nvidia-smi)). Nothing else on the managed host.
 notes:
   - C(memory_bandwidth_gbps) is the theoretical peak, computed as bus width (bits) / 8 x maximum memory clock (MHz)
     x 2 / 1000, in GB/s (10^9 bytes/s) rounded to one decimal. The factor 2 is the data rate relative to the clock
     NVML reports, verified for GDDR6 and GDDR6X (RTX 3060 12 GB, 192 bit, 7501 MHz gives V(360.0)); unverified for
-    HBM. It needs the bus width, which only NVML gives, so it is V(null) when the source is C(nvidia-smi).
+    HBM. It needs the bus width, which only NVML gives, so it is V(null) when the source is C(nvidia-smi), or when the
+    driver is too old for C(nvmlDeviceGetMemoryBusWidth) (RV(ansible_facts.gpu.missing_values) says so).
   - C(nvidia-smi) needs a driver new enough to know the C(compute_cap) query field (R510 or later).
 seealso:
   - name: NVML API reference
@@ -104,8 +115,8 @@ ansible_facts:
           sample: true
         source:
           description:
-            - Which source answered. V(none) when neither NVML nor C(nvidia-smi) could be used.
-            - V(nvml) with C(count=0) when NVML works but lists no GPU.
+            - Which source answered - V(nvml) (C(libnvidia-ml.so.1)) or V(nvidia-smi). V(none) when neither found a
+              GPU (a driver that lists none included).
           type: str
           returned: always
           choices: [nvml, nvidia-smi, none]
@@ -133,11 +144,26 @@ ansible_facts:
           returned: always
           sample: 1
         probe_errors:
-          description: Why each source tried before the one that answered (or every source, when none did) gave nothing.
+          description:
+            - Why each source tried before the one that answered (or every source, when none did) gave nothing.
+            - "When no GPU was found, also C(devices: no /dev/nvidia* nor /dev/dxg) if neither device node exists."
           type: list
           elements: str
           returned: always
-          sample: ["nvml: the Python library pynvml (PyPI nvidia-ml-py) is not installed"]
+          sample:
+            - "nvml: no libnvidia-ml.so.1 on the loader path (ld.so.cache, LD_LIBRARY_PATH); no /usr/lib/wsl/lib/libnvidia-ml.so.1"
+            - "nvidia-smi: not found on PATH nor in /usr/lib/wsl/lib"
+            - "devices: no /dev/nvidia* nor /dev/dxg"
+        missing_values:
+          description:
+            - Why a value the source V(nvml) was asked for is V(null) - the NVML call that failed and why, for example
+              a driver too old for C(nvmlDeviceGetMemoryBusWidth), or C(NVML_ERROR_NOT_SUPPORTED) on some consumer
+              cards and under WSL2. Empty for the other sources.
+          type: list
+          elements: str
+          returned: always
+          sample:
+            - "device 0 memory_bus_width_bits: nvmlDeviceGetMemoryBusWidth: the NVIDIA driver is too old for this call (libnvidia-ml.so.1 has no such function)"
         devices:
           description: One entry per GPU, in NVML/nvidia-smi index order.
           type: list

@@ -110,7 +110,7 @@ options:
   gather_gpu:
     description:
       - When O(gpu_bandwidth_gbps) is not set, read the bandwidth of the managed host's GPUs the way
-        M(local_llm.ollama.gpu_facts) does (NVML through C(pynvml); C(nvidia-smi) cannot give it) and use the
+        M(local_llm.ollama.gpu_facts) does (NVML through the driver's C(libnvidia-ml.so.1); C(nvidia-smi) cannot give it) and use the
         fastest card's. Without a known bandwidth the roofline values are null.
       - Set it to V(false) when Ollama is not on the managed host itself (O(host) points elsewhere).
     type: bool

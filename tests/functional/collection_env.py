@@ -13,13 +13,14 @@ import os
 from module_runner import run_playbook as run_playbook_file
 
 
-def run_playbook(tmp_dir, playbook_text, extra_args=()):
-    """Run the playbook text on localhost; returns (rc, parsed json callback output). extra_args: ('--check',)."""
+def run_playbook(tmp_dir, playbook_text, extra_args=(), env=None):
+    """Run the playbook text on localhost; returns (rc, parsed json callback output). extra_args: ('--check',);
+    env: more environment for ansible-playbook."""
     playbook = os.path.join(str(tmp_dir), "playbook.yml")
     with open(playbook, "w") as handle:
         handle.write(playbook_text)
     rc, output = run_playbook_file(
-        playbook, check="--check" in extra_args, env={"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
+        playbook, check="--check" in extra_args, env=dict(env or {}, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json")
     )
     try:
         return rc, json.loads(output[output.index("{") : output.rindex("}") + 1])

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""gpu_facts through real ansible-playbook on this GPU-less machine (the real pynvml fails to find NVML)."""
+"""gpu_facts through real ansible-playbook on this GPU-less machine: no libnvidia-ml.so.1, no nvidia-smi, no device node."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -56,6 +56,7 @@ def test_no_gpu(tmp_path, extra_args):
     assert (gpu["available"], gpu["source"], gpu["count"]) == (False, "none", 0)
     assert any(error.startswith("nvml: ") for error in gpu["probe_errors"])
     assert any(error.startswith("nvidia-smi: not found") for error in gpu["probe_errors"])
+    assert "devices: no /dev/nvidia* nor /dev/dxg" in gpu["probe_errors"]
     assert results["Check"].get("failed") is not True
     required = results["Require a GPU"]
     assert required["failed"] is True

@@ -83,6 +83,13 @@ def test_verify_prints_one_summary_and_fails_on_what_this_host_lacks(served):
         row = next(line for line in table.splitlines() if check in line)
         assert status in row.split(), row
     assert "65.0 tok/s" in table
+    # Issue 29: without a GPU the row names every place looked in, not only the first source's complaint.
+    lines = table.splitlines()
+    at = next(index for index, line in enumerate(lines) if "GPU visible" in line)
+    assert "no NVIDIA GPU, looked for:" in lines[at]
+    assert "nvml: no libnvidia-ml.so.1 on the loader path" in lines[at + 1]
+    assert "nvidia-smi: not found on PATH nor in /usr/lib/wsl/lib" in lines[at + 2]
+    assert "devices: no /dev/nvidia* nor /dev/dxg" in lines[at + 3]
     assert "native service active and enabled, flash attention configured" in output
     assert "Traceback" not in output
 

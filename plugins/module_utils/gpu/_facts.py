@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Readers for NVIDIA GPU facts: NVML through pynvml first, nvidia-smi second.
+"""Readers for NVIDIA GPU facts: NVML through libnvidia-ml.so.1 first (the ctypes binding in _nvml), nvidia-smi
+second.
 
-Private to local_llm.ollama. Standard library only; pynvml (PyPI nvidia-ml-py) is passed in by the
-caller, which imports it lazily.
+Private to local_llm.ollama. Standard library only.
 
 Units: every C(*_mb) value is MiB (1,048,576 bytes), the unit nvidia-smi prints as "MiB".
 """
@@ -16,26 +16,27 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import csv
-import ctypes
 import glob
 import os
 import re
 import subprocess
 
+from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _nvml
+
 # Where the Windows NVIDIA driver injects libnvidia-ml.so.1 and nvidia-smi into a WSL2 distribution.
 # Not on root's PATH (sudo's secure_path), so both readers look here explicitly.
 WSL_LIB_DIR = "/usr/lib/wsl/lib"
-NVML_LIBRARY_NAME = "libnvidia-ml.so.1"
+NVML_LIBRARY_NAME = _nvml.NVML_LIBRARY_NAME
+# What the dynamic loader is asked for first (the soname; a path in the unit tests, whose process may already hold
+# another library with this soname, which the loader would hand back for the bare name).
+NVML_LOADER_NAME = NVML_LIBRARY_NAME
+DEV_DIR = "/dev"
 
 # Data-rate factor applied to NVML's maximum memory clock to get transfers per second. Verified for GDDR6/GDDR6X:
 # RTX 3060 12 GB 192 bit x 7501 MHz -> 360 GB/s (the card's published figure); unconfirmed for HBM.
 MEMORY_DATA_RATE_FACTOR = 2
 
 MIB = 1024 * 1024
-
-# NVML enum values (stable across NVML versions), used when the pynvml object lacks the constant.
-NVML_CLOCK_MEM = 2
-NVML_TEMPERATURE_GPU = 0
 
 # nvidia-smi --query-gpu fields, in the order the CSV line carries them. No bus-width field is documented,
 # so the nvidia-smi reader reports memory_bus_width_bits and memory_bandwidth_gbps as null.
@@ -159,6 +160,7 @@ def empty_facts(wsl2):
         "count": 0,
         "devices": [],
         "probe_errors": [],
+        "missing_values": [],
     }
 
 
@@ -196,118 +198,107 @@ def _pcie_link(generation, width, max_generation, max_width):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _load_nvml_library(pynvml, path):
-    """Make pynvml use the library at path: pynvml loads libnvidia-ml.so.1 by soname only when its module-level
-    handle nvmlLib is still None, so setting it first redirects every later call."""
-    if getattr(pynvml, "nvmlLib", None) is not None:
-        return
-    try:
-        pynvml.nvmlLib = ctypes.CDLL(path)
-    except OSError as exc:
-        raise GpuSourceUnavailable("cannot load %s: %s" % (path, exc))
+class _Gaps:
+    """Collects why a value NVML was asked for is null, as "device 0 memory_bus_width_bits: <the call's error>"."""
 
+    def __init__(self):
+        self.notes = []
 
-def start_nvml(pynvml, wsl2, wsl_lib_dir=WSL_LIB_DIR):
-    """nvmlInit(), loading WSL2's injected library when needed.
-
-    On WSL2 the driver's own copy in wsl_lib_dir is loaded first (ldconfig may register a stub libnvidia-ml.so.1
-    that shadows it). Elsewhere the default soname load is tried first and wsl_lib_dir is the fallback.
-    """
-    wsl_library = os.path.join(wsl_lib_dir, NVML_LIBRARY_NAME)
-    has_wsl_library = os.path.exists(wsl_library)
-    try:
-        if wsl2 and has_wsl_library:
-            _load_nvml_library(pynvml, wsl_library)
-            pynvml.nvmlInit()
-            return
+    def value(self, label, read, *args):
         try:
-            pynvml.nvmlInit()
-        except pynvml.NVMLError_LibraryNotFound:
-            if not has_wsl_library:
-                raise
-            _load_nvml_library(pynvml, wsl_library)
-            pynvml.nvmlInit()
-    except pynvml.NVMLError as exc:
-        raise GpuSourceUnavailable("NVML did not initialise: %s" % exc)
+            return read(*args)
+        except _nvml.NvmlError as exc:
+            self.notes.append("%s: %s" % (label, exc))
+            return None
 
 
-def _nvml_value(pynvml, function_name, *args):
-    """Call one optional NVML query; None when the driver or card cannot answer it (NotSupported and the like)."""
-    function = getattr(pynvml, function_name, None)
-    if function is None:
-        return None
-    try:
-        return function(*args)
-    except pynvml.NVMLError:
-        return None
-
-
-def _nvml_processes(pynvml, handle):
-    running = _nvml_value(pynvml, "nvmlDeviceGetComputeRunningProcesses", handle)
+def _nvml_processes(nvml, handle, gaps, prefix):
+    running = gaps.value(prefix + "processes", nvml.compute_processes, handle)
     if running is None:
         return None
-    processes = []
-    for process in running:
-        used = getattr(process, "usedGpuMemory", None)
-        processes.append(
-            {
-                "pid": process.pid,
-                "name": _nvml_value(pynvml, "nvmlSystemGetProcessName", process.pid) or None,
-                "used_memory_mb": _to_mib(used),
-            }
+    return [
+        {
+            "pid": pid,
+            "name": _process_name(nvml, pid),
+            "used_memory_mb": _to_mib(used),
+        }
+        for pid, used in running
+    ]
+
+
+def _process_name(nvml, pid):
+    """A process NVML lists may have ended, or live in another PID namespace (WSL2, containers): no name then."""
+    try:
+        return nvml.process_name(pid) or None
+    except _nvml.NvmlError:
+        return None
+
+
+def _nvml_device(nvml, index, gaps):
+    handle = nvml.device_handle(index)
+    prefix = "device %d " % index
+    memory = gaps.value(prefix + "memory", nvml.memory, handle)
+    total, free, used = memory if memory is not None else (None, None, None)
+    capability = gaps.value(prefix + "compute_capability", nvml.compute_capability, handle)
+    bus_width = gaps.value(prefix + "memory_bus_width_bits", nvml.memory_bus_width, handle)
+    memory_clock = gaps.value(prefix + "memory_clock_max_mhz", nvml.max_memory_clock, handle)
+    power_mw = gaps.value(prefix + "power_limit_w", nvml.power_limit_mw, handle)
+    pcie = [
+        gaps.value(prefix + "pcie_link", nvml.pcie_value, "nvmlDevice%sPcieLink%s" % (which, what), handle)
+        for which, what in (
+            ("GetCurr", "Generation"),
+            ("GetCurr", "Width"),
+            ("GetMax", "Generation"),
+            ("GetMax", "Width"),
         )
-    return processes
-
-
-def _nvml_device(pynvml, index):
-    handle = pynvml.nvmlDeviceGetHandleByIndex(index)
-    memory = _nvml_value(pynvml, "nvmlDeviceGetMemoryInfo", handle)
-    capability = _nvml_value(pynvml, "nvmlDeviceGetCudaComputeCapability", handle)
-    bus_width = _nvml_value(pynvml, "nvmlDeviceGetMemoryBusWidth", handle)
-    clock_mem = getattr(pynvml, "NVML_CLOCK_MEM", NVML_CLOCK_MEM)
-    memory_clock = _nvml_value(pynvml, "nvmlDeviceGetMaxClockInfo", handle, clock_mem)
-    power_mw = _nvml_value(pynvml, "nvmlDeviceGetPowerManagementLimit", handle)
-    utilization = _nvml_value(pynvml, "nvmlDeviceGetUtilizationRates", handle)
+    ]
     return {
         "index": index,
-        "name": _nvml_value(pynvml, "nvmlDeviceGetName", handle),
-        "uuid": _nvml_value(pynvml, "nvmlDeviceGetUUID", handle),
-        "memory_total_mb": _to_mib(memory.total) if memory is not None else None,
-        "memory_free_mb": _to_mib(memory.free) if memory is not None else None,
-        "memory_used_mb": _to_mib(memory.used) if memory is not None else None,
-        "compute_capability": "%d.%d" % tuple(capability) if capability is not None else None,
+        "name": gaps.value(prefix + "name", nvml.name, handle),
+        "uuid": gaps.value(prefix + "uuid", nvml.uuid, handle),
+        "memory_total_mb": _to_mib(total),
+        "memory_free_mb": _to_mib(free),
+        "memory_used_mb": _to_mib(used),
+        "compute_capability": "%d.%d" % capability if capability is not None else None,
         "memory_bus_width_bits": bus_width,
         "memory_clock_max_mhz": memory_clock,
         "memory_bandwidth_gbps": memory_bandwidth_gbps(bus_width, memory_clock),
-        "temperature_c": _nvml_value(
-            pynvml, "nvmlDeviceGetTemperature", handle, getattr(pynvml, "NVML_TEMPERATURE_GPU", NVML_TEMPERATURE_GPU)
-        ),
+        "temperature_c": gaps.value(prefix + "temperature_c", nvml.temperature, handle),
         "power_limit_w": round(power_mw / 1000.0, 1) if power_mw is not None else None,
-        "utilization_gpu_pct": utilization.gpu if utilization is not None else None,
-        "pcie_link": _pcie_link(
-            _nvml_value(pynvml, "nvmlDeviceGetCurrPcieLinkGeneration", handle),
-            _nvml_value(pynvml, "nvmlDeviceGetCurrPcieLinkWidth", handle),
-            _nvml_value(pynvml, "nvmlDeviceGetMaxPcieLinkGeneration", handle),
-            _nvml_value(pynvml, "nvmlDeviceGetMaxPcieLinkWidth", handle),
-        ),
-        "processes": _nvml_processes(pynvml, handle),
+        "utilization_gpu_pct": gaps.value(prefix + "utilization_gpu_pct", nvml.utilization_gpu, handle),
+        "pcie_link": _pcie_link(*pcie),
+        "processes": _nvml_processes(nvml, handle, gaps, prefix),
     }
 
 
-def read_nvml(pynvml, wsl2, wsl_lib_dir=WSL_LIB_DIR):
-    """Facts from NVML; raises GpuSourceUnavailable when NVML cannot be used on this host."""
-    start_nvml(pynvml, wsl2, wsl_lib_dir)
+def open_nvml(wsl2, wsl_lib_dir=WSL_LIB_DIR, loader_name=NVML_LIBRARY_NAME):
+    """The loaded libnvidia-ml.so.1 (the soname through the loader path, and wsl_lib_dir; WSL2 tries the folder
+    first). GpuSourceUnavailable naming every place looked in when none loads."""
     try:
-        count = pynvml.nvmlDeviceGetCount()
-        devices = [_nvml_device(pynvml, index) for index in range(count)]
-        driver = _nvml_value(pynvml, "nvmlSystemGetDriverVersion")
-        cuda = _nvml_value(pynvml, "nvmlSystemGetCudaDriverVersion")
-    except pynvml.NVMLError as exc:
-        raise GpuSourceUnavailable("NVML could not list the GPUs: %s" % exc)
+        return _nvml.open_library(_nvml.library_candidates(wsl2, wsl_lib_dir, loader_name))
+    except _nvml.NvmlLibraryNotFound as exc:
+        raise GpuSourceUnavailable(str(exc))
+
+
+def read_nvml(nvml, wsl2):
+    """Facts from a loaded NVML library; GpuSourceUnavailable naming the C call that failed when NVML cannot list
+    the GPUs. A value one call cannot give is null, and missing_values says which call failed and why."""
+    try:
+        nvml.init()
+    except _nvml.NvmlError as exc:
+        raise GpuSourceUnavailable("%s (library %s)" % (exc, nvml.path))
+    gaps = _Gaps()
+    try:
+        count = nvml.device_count()
+        devices = [_nvml_device(nvml, index, gaps) for index in range(count)]
+        driver = gaps.value("driver_version", nvml.driver_version) if count else None
+        cuda = gaps.value("cuda_driver_version", nvml.cuda_driver_version) if count else None
+    except _nvml.NvmlError as exc:
+        raise GpuSourceUnavailable("%s (library %s)" % (exc, nvml.path))
     finally:
         try:
-            pynvml.nvmlShutdown()
-        except pynvml.NVMLError:
+            nvml.shutdown()
+        except _nvml.NvmlError:
             pass
     facts = empty_facts(wsl2)
     facts.update(
@@ -317,6 +308,7 @@ def read_nvml(pynvml, wsl2, wsl_lib_dir=WSL_LIB_DIR):
         cuda_driver_version=cuda_version_string(cuda),
         count=count,
         devices=devices,
+        missing_values=gaps.notes,
     )
     return facts
 
@@ -431,51 +423,57 @@ def _nvidia_smi_cuda_version(run_command, smi_path):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def import_pynvml():
-    """pynvml when installed, else None (the nvidia-smi fallback takes over)."""
-    try:
-        import pynvml
-    except ImportError:
-        return None
-    return pynvml
+def device_nodes(dev_dir="/dev"):
+    """The NVIDIA device nodes present: /dev/nvidia* of a Linux driver, /dev/dxg of WSL2's GPU paravirtualisation."""
+    return sorted(glob.glob(os.path.join(dev_dir, "nvidia*"))) + sorted(glob.glob(os.path.join(dev_dir, "dxg")))
 
 
 def gather_host_gpu_facts(module, timeout=NVIDIA_SMI_TIMEOUT, limit=None):
-    """GPU facts of the host an AnsibleModule runs on: NVML when pynvml loads, else nvidia-smi in the C locale,
-    given timeout seconds per call (GpuProbeTimeout, naming ``limit``, when it hangs)."""
+    """GPU facts of the host an AnsibleModule runs on: NVML through libnvidia-ml.so.1, else nvidia-smi in the C
+    locale, given timeout seconds per call (GpuProbeTimeout, naming ``limit``, when it hangs)."""
     run_command = command_runner(timeout, dict(LANGUAGE="C", LC_ALL="C"), limit)
     return gather_gpu_facts(
-        pynvml=import_pynvml(),
         run_command=run_command,
         get_bin_path=module.get_bin_path,
         wsl2=is_wsl2(),
         wsl_lib_dir=WSL_LIB_DIR,
+        dev_dir=DEV_DIR,
+        nvml_loader_name=NVML_LOADER_NAME,
     )
 
 
-def gather_gpu_facts(pynvml, run_command, get_bin_path, wsl2, wsl_lib_dir=WSL_LIB_DIR):
-    """GPU facts from the first source that works: NVML (pynvml given), nvidia-smi, else "no GPU".
+def gather_gpu_facts(
+    run_command, get_bin_path, wsl2, wsl_lib_dir=WSL_LIB_DIR, dev_dir=DEV_DIR, nvml_loader_name=NVML_LIBRARY_NAME
+):
+    """GPU facts from the first source that works: NVML, nvidia-smi, else "no GPU".
 
-    pynvml is the imported module or None when it is not installed. probe_errors explains each source skipped.
+    probe_errors explains each source skipped; when no source found a GPU, it also says whether any NVIDIA device
+    node exists, so a host without a GPU reads as that and not as a missing library.
     """
     errors = []
-    if pynvml is None:
-        errors.append("nvml: the Python library pynvml (PyPI nvidia-ml-py) is not installed")
-    else:
-        try:
-            return _with_errors(read_nvml(pynvml, wsl2, wsl_lib_dir), errors)
-        except GpuSourceUnavailable as exc:
-            errors.append("nvml: %s" % exc)
-        except Exception as exc:  # pylint: disable=broad-except  # a pynvml/driver mismatch must not hide nvidia-smi
-            errors.append("nvml: unexpected %s: %s" % (type(exc).__name__, exc))
+    try:
+        facts = read_nvml(open_nvml(wsl2, wsl_lib_dir, nvml_loader_name), wsl2)
+        if facts["available"]:
+            return _with_errors(facts, errors)
+        errors.append("nvml: the driver lists no GPU (nvmlDeviceGetCount gave 0)")
+    except GpuSourceUnavailable as exc:
+        errors.append("nvml: %s" % exc)
+    except Exception as exc:  # pylint: disable=broad-except  # a driver/binding mismatch must not hide nvidia-smi
+        errors.append("nvml: unexpected %s: %s" % (type(exc).__name__, exc))
     smi_path = find_nvidia_smi(get_bin_path, wsl_lib_dir)
     if smi_path is None:
         errors.append("nvidia-smi: not found on PATH nor in %s" % wsl_lib_dir)
     else:
         try:
-            return _with_errors(read_nvidia_smi(run_command, smi_path, wsl2), errors)
+            facts = read_nvidia_smi(run_command, smi_path, wsl2)
+            if facts["available"]:
+                return _with_errors(facts, errors)
+            errors.append("nvidia-smi: %s lists no GPU" % smi_path)
         except GpuSourceUnavailable as exc:
             errors.append("nvidia-smi: %s" % exc)
+    nodes = device_nodes(dev_dir)
+    if not nodes:
+        errors.append("devices: no %s nor %s" % (os.path.join(dev_dir, "nvidia*"), os.path.join(dev_dir, "dxg")))
     return _with_errors(empty_facts(wsl2), errors)
 
 

@@ -125,18 +125,25 @@ def test_compare_with_nothing_in_common(report_script):
     assert "No host and model in common with the previous report." in text
 
 
-def test_cpu_only_server_says_on_the_cpu_without_a_gpu_ceiling(report_script):
+def test_cpu_only_server_states_the_efficiency_labelled_as_a_cpu_run(report_script):
     data = report(
         ("cpu-host", [outcome("7b", 8.2, 8.0, 8.4, 0.0, "100% CPU")]),
         ("mixed-host", [outcome("7b", 30.0, 29.0, 31.0, 60.0, "40%/60% CPU/GPU")]),
     )
     rows = report_script.rows(data)
-    assert [(row["host"], row["status"], row["ceiling"]) for row in rows] == [
-        ("cpu-host", "ok, on the CPU", None),
-        ("mixed-host", "ok, but partly on the CPU", 76.87),
+    assert [(row["host"], row["status"], row["ceiling"], row["cpu_run"]) for row in rows] == [
+        ("cpu-host", "ok, on the CPU", 76.87, True),
+        ("mixed-host", "ok, but partly on the CPU", 76.87, False),
     ]
     text = report_script.markdown(data, rows, [], "", 10)
-    assert "| cpu-host | 7b | 8.20 | 8.0–8.4 (σ 1.0) | 100% CPU | – | ok, on the CPU |" in text
+    assert (
+        "| cpu-host | 7b | 8.20 | 8.0–8.4 (σ 1.0) | 100% CPU | 10.7% of 76.9 (CPU run vs GPU ceiling) | ok, on the CPU |"
+        in text
+    )
+    assert "| 100% CPU | 76.9 | 10.7% (CPU run vs GPU ceiling) |" in text
+    assert "- **7b**: the efficiency 10.7% is of a CPU run: Ollama served the model from the CPU (100% CPU)" in text
+    assert "| 40%/60% CPU/GPU (60% on the GPU) | 76.9 | 39.0% |" in text
+    assert "CPU run" not in report_script.bar_label(rows[1]) and "(CPU run)" in report_script.bar_label(rows[0])
 
 
 def test_without_matplotlib_the_report_is_written_with_a_warning(report_script, tmp_path, monkeypatch, capsys):

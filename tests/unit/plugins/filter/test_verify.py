@@ -37,6 +37,23 @@ def test_missing_values_show_as_dash():
     assert verify_table(RESULTS)[-1].split() == ["models", "disk", "PASS", "-", "-"]
 
 
+def test_a_list_value_shows_every_item_under_the_seen_column():
+    reasons = [
+        "no NVIDIA GPU, looked for:",
+        "nvml: no libnvidia-ml.so.1",
+        "nvidia-smi: not found",
+        "devices: no /dev/nvidia*",
+    ]
+    lines = verify_table([dict(RESULTS[0], value=reasons)] + RESULTS[1:])
+    seen_column = lines[1].index("SEEN")
+    assert lines[2].split()[:3] == ["GPU", "visible", "WARN"]
+    assert lines[2][seen_column:].startswith("no NVIDIA GPU, looked for:")
+    assert lines[2].rstrip().endswith("an NVIDIA GPU")
+    assert [line[seen_column:] for line in lines[3:6]] == reasons[1:]
+    assert all(not line[:seen_column].strip() for line in lines[3:6])
+    assert lines[6].split()[:2] == ["API", "version"]
+
+
 def test_numbers_are_shown_as_text():
     assert "4096" in verify_table(RESULTS)[4] and "16384" in verify_table(RESULTS)[4]
 

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """gpu_facts end to end inside the test process: real AnsibleModule, real exit_json/fail_json output,
-a fake pynvml module object, and a real (fake) nvidia-smi executable run through run_command."""
+the stub libnvidia-ml.so.1 (tests/fixtures/nvml-stub) called through the ctypes binding, and a real (fake)
+nvidia-smi executable run through run_command."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +13,6 @@ __metaclass__ = type
 import json
 import os
 import stat
-import sys
 import time
 
 import pytest
@@ -60,28 +60,41 @@ def write_executable(directory, text, name="nvidia-smi"):
 
 
 @pytest.fixture
-def host(monkeypatch, tmp_path):
-    """A host with an empty PATH, an empty WSL library folder, not WSL2 and no pynvml; tests add what they need."""
+def host(monkeypatch, tmp_path, nvml_stub):
+    """A host with an empty PATH, an empty WSL library folder, no libnvidia-ml.so.1 on the loader path, no device
+    nodes and not WSL2; tests add what they need.
+
+    The loader path is a folder asked for by full path: this test process may already hold a stub library, which
+    the dynamic loader would hand back for the bare soname."""
     empty_bin = tmp_path / "bin"
     empty_bin.mkdir()
     wsl_dir = tmp_path / "wsl-lib"
     wsl_dir.mkdir()
+    loader_dir = tmp_path / "ld-path"
+    dev_dir = tmp_path / "dev"
+    dev_dir.mkdir()
     monkeypatch.setenv("PATH", str(empty_bin))
     monkeypatch.setattr(_gpu, "WSL_LIB_DIR", str(wsl_dir))
+    monkeypatch.setattr(_gpu, "NVML_LOADER_NAME", str(loader_dir / "libnvidia-ml.so.1"))
+    monkeypatch.setattr(_gpu, "DEV_DIR", str(dev_dir))
     monkeypatch.setattr(_gpu, "is_wsl2", lambda: False)
-    monkeypatch.setitem(sys.modules, "pynvml", None)
 
     class Host:
         bin_dir = empty_bin
         wsl_lib_dir = wsl_dir
+        loader_path = loader_dir
+        devices = dev_dir
 
         @staticmethod
         def wsl2():
             monkeypatch.setattr(_gpu, "is_wsl2", lambda: True)
 
         @staticmethod
-        def pynvml(fake):
-            monkeypatch.setitem(sys.modules, "pynvml", fake)
+        def driver(variant="rtx3060", folder=None, mode=None):
+            """The NVIDIA driver's libnvidia-ml.so.1 (the stub) on the loader path, or in folder."""
+            nvml_stub.copy_to(folder or loader_dir, variant)
+            if mode:
+                nvml_stub.mode(mode)
 
     return Host
 
@@ -96,8 +109,8 @@ def run_module(capsys, args=None, check_mode=False):
     return json.loads(capsys.readouterr().out)
 
 
-def test_nvml_rtx_3060(host, capsys, fake_pynvml):
-    host.pynvml(fake_pynvml())
+def test_nvml_rtx_3060(host, capsys):
+    host.driver()
     result = run_module(capsys)
     gpu = result["ansible_facts"]["gpu"]
     assert result["changed"] is False
@@ -108,31 +121,64 @@ def test_nvml_rtx_3060(host, capsys, fake_pynvml):
     assert gpu["probe_errors"] == []
 
 
-def test_check_mode_gives_the_same_facts(host, capsys, fake_pynvml):
-    host.pynvml(fake_pynvml())
+def test_nvml_and_nvidia_smi_agree_on_the_same_card(host, capsys):
+    write_executable(host.bin_dir, FAKE_NVIDIA_SMI)
+    from_smi = run_module(capsys)["ansible_facts"]["gpu"]
+    host.driver()
+    from_nvml = run_module(capsys)["ansible_facts"]["gpu"]
+    assert (from_nvml["source"], from_smi["source"]) == ("nvml", "nvidia-smi")
+    only_nvml = ("memory_bus_width_bits", "memory_bandwidth_gbps", "processes")
+    assert [dict(device, **dict.fromkeys(only_nvml)) for device in from_nvml["devices"]] == from_smi["devices"]
+    for key in ("available", "driver_version", "cuda_driver_version", "count", "wsl2"):
+        assert from_nvml[key] == from_smi[key], key
+
+
+def test_wsl2_reads_nvml_from_the_driver_folder(host, capsys):
+    host.wsl2()
+    host.driver(folder=host.wsl_lib_dir)
+    gpu = run_module(capsys)["ansible_facts"]["gpu"]
+    assert (gpu["source"], gpu["wsl2"], gpu["devices"][0]["memory_bandwidth_gbps"]) == ("nvml", True, 360.0)
+
+
+def test_check_mode_gives_the_same_facts(host, capsys):
+    host.driver()
     normal = run_module(capsys)
-    host.pynvml(fake_pynvml())
     checked = run_module(capsys, check_mode=True)
     assert checked["ansible_facts"] == normal["ansible_facts"]
     assert checked["changed"] is False
 
 
-def test_nvml_library_missing_falls_back_to_nvidia_smi(host, capsys, fake_pynvml):
-    host.pynvml(fake_pynvml(default_library=False))
+def test_nvml_library_missing_falls_back_to_nvidia_smi(host, capsys):
     write_executable(host.bin_dir, FAKE_NVIDIA_SMI)
     gpu = run_module(capsys)["ansible_facts"]["gpu"]
     assert gpu["source"] == "nvidia-smi"
-    assert len(gpu["probe_errors"]) == 1
-    assert gpu["probe_errors"][0].startswith("nvml: NVML did not initialise")
+    assert gpu["probe_errors"] == [
+        "nvml: no %s/libnvidia-ml.so.1; no %s/libnvidia-ml.so.1" % (host.loader_path, host.wsl_lib_dir)
+    ]
 
 
-def test_nvml_init_failure_falls_back_to_nvidia_smi(host, capsys, fake_pynvml):
-    host.pynvml(fake_pynvml(init_error="NVMLError_DriverNotLoaded"))
+def test_nvml_init_failure_falls_back_to_nvidia_smi(host, capsys):
+    host.driver(mode="init-fails")
     write_executable(host.bin_dir, FAKE_NVIDIA_SMI)
-    assert run_module(capsys)["ansible_facts"]["gpu"]["source"] == "nvidia-smi"
+    gpu = run_module(capsys)["ansible_facts"]["gpu"]
+    assert gpu["source"] == "nvidia-smi"
+    assert gpu["probe_errors"][0].startswith("nvml: nvmlInit_v2: the NVIDIA kernel driver is not loaded")
 
 
-def test_nvidia_smi_without_pynvml(host, capsys):
+def test_old_driver_gives_facts_without_the_bus_width(host, capsys):
+    host.driver("old-driver")
+    result = run_module(capsys, {"require": True})
+    gpu = result["ansible_facts"]["gpu"]
+    assert "failed" not in result
+    assert (gpu["source"], gpu["devices"][0]["memory_bus_width_bits"], gpu["devices"][0]["memory_bandwidth_gbps"]) == (
+        "nvml",
+        None,
+        None,
+    )
+    assert "nvmlDeviceGetMemoryBusWidth: the NVIDIA driver is too old for this call" in gpu["missing_values"][0]
+
+
+def test_nvidia_smi_without_nvml(host, capsys):
     write_executable(host.bin_dir, FAKE_NVIDIA_SMI)
     gpu = run_module(capsys)["ansible_facts"]["gpu"]
     assert (gpu["available"], gpu["source"], gpu["count"]) == (True, "nvidia-smi", 1)
@@ -144,7 +190,7 @@ def test_nvidia_smi_without_pynvml(host, capsys):
     assert device["memory_clock_max_mhz"] == 7501
     assert device["memory_bus_width_bits"] is None and device["memory_bandwidth_gbps"] is None
     assert device["processes"] is None
-    assert "pynvml" in gpu["probe_errors"][0]
+    assert gpu["probe_errors"][0].startswith("nvml: no ")
 
 
 def test_nvidia_smi_found_in_the_wsl_folder(host, capsys):
@@ -192,9 +238,11 @@ def test_no_gpu_is_not_an_error(host, capsys):
         "count": 0,
         "devices": [],
         "probe_errors": [
-            "nvml: the Python library pynvml (PyPI nvidia-ml-py) is not installed",
+            "nvml: no %s/libnvidia-ml.so.1; no %s/libnvidia-ml.so.1" % (host.loader_path, host.wsl_lib_dir),
             "nvidia-smi: not found on PATH nor in %s" % host.wsl_lib_dir,
+            "devices: no %s/nvidia* nor %s/dxg" % (host.devices, host.devices),
         ],
+        "missing_values": [],
     }
 
 
@@ -203,25 +251,26 @@ def test_require_without_gpu_fails_and_returns_facts(host, capsys):
     assert result["failed"] is True
     assert result["msg"].startswith("GPU requirements not met: no NVIDIA GPU found, but one is required")
     assert "nvidia-smi: not found" in result["msg"]
+    assert "devices: no " in result["msg"]
     assert result["ansible_facts"]["gpu"]["available"] is False
 
 
-def test_min_memory_unmet_names_found_and_required(host, capsys, fake_pynvml):
-    host.pynvml(fake_pynvml())
+def test_min_memory_unmet_names_found_and_required(host, capsys):
+    host.driver()
     result = run_module(capsys, {"min_memory_mb": 16384})
     assert result["failed"] is True
     assert "the largest GPU has 12288 MiB of memory, min_memory_mb requires 16384 MiB" in result["msg"]
     assert result["ansible_facts"]["gpu"]["count"] == 1
 
 
-def test_min_driver_unmet_names_found_and_required(host, capsys, fake_pynvml):
-    host.pynvml(fake_pynvml())
+def test_min_driver_unmet_names_found_and_required(host, capsys):
+    host.driver()
     result = run_module(capsys, {"min_driver_version": "600.1"})
     assert "driver version 591.74 is lower than min_driver_version 600.1" in result["msg"]
 
 
-def test_requirements_met(host, capsys, fake_pynvml):
-    host.pynvml(fake_pynvml())
+def test_requirements_met(host, capsys):
+    host.driver()
     result = run_module(capsys, {"require": True, "min_memory_mb": 12000, "min_driver_version": "545"})
     assert "failed" not in result and result["ansible_facts"]["gpu"]["available"] is True
 

@@ -8,13 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import _ctypes
-import os
-import shutil
-
 import pytest
 
 from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts as _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _nvml
 
 
 def test_bandwidth_of_rtx_3060_12gb_is_360_gbps():
@@ -61,58 +58,47 @@ class TestIsWsl2:
         assert not _gpu.is_wsl2(osrelease_path=str(tmp_path / "missing"), binfmt_dir=str(tmp_path), environ={})
 
 
+RTX_3060 = {
+    "index": 0,
+    "name": "NVIDIA GeForce RTX 3060",
+    "uuid": "GPU-2f4e1f3c-6b5d-4c1e-9c55-0a4b0c3d5e6f",
+    "memory_total_mb": 12288,
+    "memory_free_mb": 11862,
+    "memory_used_mb": 426,
+    "compute_capability": "8.6",
+    "memory_bus_width_bits": 192,
+    "memory_clock_max_mhz": 7501,
+    "memory_bandwidth_gbps": 360.0,
+    "temperature_c": 41,
+    "power_limit_w": 170.0,
+    "utilization_gpu_pct": 3,
+    "pcie_link": {"generation": 1, "width": 16, "max_generation": 4, "max_width": 16},
+    "processes": [
+        {"pid": 4242, "name": "/usr/local/bin/ollama", "used_memory_mb": 4896},
+        {"pid": 77, "name": None, "used_memory_mb": None},
+    ],
+}
+
+
+def read_stub(path, wsl2=False):
+    return _gpu.read_nvml(_gpu.open_nvml(wsl2, "/nowhere", loader_name=path), wsl2=wsl2)
+
+
 class TestReadNvml:
-    def test_rtx_3060(self, fake_pynvml, tmp_path):
-        nvml = fake_pynvml()
-        facts = _gpu.read_nvml(nvml, wsl2=False, wsl_lib_dir=str(tmp_path))
+    def test_rtx_3060(self, nvml_stub):
+        facts = read_stub(nvml_stub.library())
         assert facts["available"] is True
         assert facts["source"] == "nvml"
         assert facts["driver_version"] == "591.74"
-        assert facts["cuda_driver_version"] == "13.0"
+        assert facts["cuda_driver_version"] == "13.1"
         assert facts["count"] == 1
-        device = facts["devices"][0]
-        assert device == {
-            "index": 0,
-            "name": "NVIDIA GeForce RTX 3060",
-            "uuid": "GPU-2f4e1f3c-6b5d-4c1e-9c55-0a4b0c3d5e6f",
-            "memory_total_mb": 12288,
-            "memory_free_mb": 11862,
-            "memory_used_mb": 426,
-            "compute_capability": "8.6",
-            "memory_bus_width_bits": 192,
-            "memory_clock_max_mhz": 7501,
-            "memory_bandwidth_gbps": 360.0,
-            "temperature_c": 41,
-            "power_limit_w": 170.0,
-            "utilization_gpu_pct": 3,
-            "pcie_link": {"generation": 1, "width": 16, "max_generation": 4, "max_width": 16},
-            "processes": [
-                {"pid": 4242, "name": "/usr/local/bin/ollama", "used_memory_mb": 4896},
-                {"pid": 77, "name": None, "used_memory_mb": None},
-            ],
-        }
-        assert set(device) == set(_gpu.DEVICE_KEYS)
-        assert nvml.events == ["init", "shutdown"]
+        assert facts["devices"] == [RTX_3060]
+        assert set(facts["devices"][0]) == set(_gpu.DEVICE_KEYS)
+        assert facts["missing_values"] == []
 
-    def test_cuda_12_4(self, fake_pynvml, tmp_path):
-        facts = _gpu.read_nvml(fake_pynvml(cuda=12040), wsl2=False, wsl_lib_dir=str(tmp_path))
-        assert facts["cuda_driver_version"] == "12.4"
-
-    def test_not_supported_fields_are_null(self, fake_pynvml, tmp_path):
-        nvml = fake_pynvml(
-            unsupported=(
-                "nvmlDeviceGetMemoryBusWidth",
-                "nvmlDeviceGetTemperature",
-                "nvmlDeviceGetComputeRunningProcesses",
-                "nvmlDeviceGetCurrPcieLinkGeneration",
-                "nvmlDeviceGetCurrPcieLinkWidth",
-                "nvmlDeviceGetMaxPcieLinkGeneration",
-                "nvmlDeviceGetMaxPcieLinkWidth",
-                "nvmlDeviceGetPowerManagementLimit",
-                "nvmlSystemGetCudaDriverVersion",
-            )
-        )
-        facts = _gpu.read_nvml(nvml, wsl2=True, wsl_lib_dir=str(tmp_path))
+    def test_not_supported_fields_are_null_and_explained(self, nvml_stub):
+        nvml_stub.mode("not-supported")
+        facts = read_stub(nvml_stub.library(), wsl2=True)
         device = facts["devices"][0]
         for key in (
             "memory_bus_width_bits",
@@ -127,56 +113,108 @@ class TestReadNvml:
         assert device["memory_total_mb"] == 12288
         assert device["memory_clock_max_mhz"] == 7501
         assert facts["wsl2"] is True
+        assert (
+            "device 0 memory_bus_width_bits: nvmlDeviceGetMemoryBusWidth: this GPU or driver does not support it "
+            "(NVML_ERROR_NOT_SUPPORTED)" in facts["missing_values"]
+        )
+        assert any(
+            note.startswith("cuda_driver_version: nvmlSystemGetCudaDriverVersion_v2")
+            for note in facts["missing_values"]
+        )
 
-    def test_no_devices(self, fake_pynvml, tmp_path):
-        facts = _gpu.read_nvml(fake_pynvml(device_count=0), wsl2=False, wsl_lib_dir=str(tmp_path))
+    def test_old_driver_has_no_bus_width_and_says_which_call(self, nvml_stub):
+        path = nvml_stub.library("old-driver")
+        facts = read_stub(path)
+        device = facts["devices"][0]
+        assert (device["memory_bus_width_bits"], device["memory_bandwidth_gbps"]) == (None, None)
+        assert dict(device, memory_bus_width_bits=192, memory_bandwidth_gbps=360.0) == RTX_3060
+        assert facts["cuda_driver_version"] == "13.1"
+        assert facts["missing_values"] == [
+            "device 0 memory_bus_width_bits: nvmlDeviceGetMemoryBusWidth: the NVIDIA driver is too old for this call "
+            "(%s has no such function)" % path
+        ]
+
+    def test_no_devices(self, nvml_stub):
+        nvml_stub.mode("no-device")
+        facts = read_stub(nvml_stub.library())
         assert (facts["available"], facts["count"], facts["devices"], facts["source"]) == (False, 0, [], "nvml")
 
-    def test_library_missing(self, fake_pynvml, tmp_path):
-        with pytest.raises(_gpu.GpuSourceUnavailable, match="NVML did not initialise"):
-            _gpu.read_nvml(fake_pynvml(default_library=False), wsl2=False, wsl_lib_dir=str(tmp_path))
+    def test_init_failure_names_the_call(self, nvml_stub):
+        nvml_stub.mode("init-fails")
+        with pytest.raises(_gpu.GpuSourceUnavailable, match="^nvmlInit_v2: the NVIDIA kernel driver is not loaded"):
+            read_stub(nvml_stub.library())
 
-    def test_driver_not_loaded(self, fake_pynvml, tmp_path):
-        with pytest.raises(_gpu.GpuSourceUnavailable):
-            _gpu.read_nvml(fake_pynvml(init_error="NVMLError_DriverNotLoaded"), wsl2=False, wsl_lib_dir=str(tmp_path))
-
-
-def _real_shared_library(directory):
-    """A copy of a real shared object under the NVML name, so ctypes.CDLL really loads it."""
-    path = os.path.join(str(directory), _gpu.NVML_LIBRARY_NAME)
-    shutil.copy(_ctypes.__file__, path)
-    return path
+    def test_listing_failure_names_the_call(self, nvml_stub):
+        nvml_stub.mode("no-permission")
+        with pytest.raises(_gpu.GpuSourceUnavailable, match="^nvmlDeviceGetCount_v2: no permission"):
+            read_stub(nvml_stub.library())
 
 
-class TestWslLibraryLoading:
-    def test_wsl2_loads_the_injected_library_first(self, fake_pynvml, tmp_path):
-        library = _real_shared_library(tmp_path)
-        nvml = fake_pynvml(default_library=True)
-        _gpu.read_nvml(nvml, wsl2=True, wsl_lib_dir=str(tmp_path))
-        assert nvml.nvmlLib._name == library
+class TestLibraryLoading:
+    def test_wsl2_loads_the_injected_library_first(self, nvml_stub, tmp_path):
+        injected = nvml_stub.copy_to(tmp_path / "wsl")
+        on_loader_path = nvml_stub.copy_to(tmp_path / "ld", "old-driver")
+        assert _gpu.open_nvml(True, str(tmp_path / "wsl"), on_loader_path).path == injected
 
-    def test_wsl2_root_without_linker_path(self, fake_pynvml, tmp_path):
-        library = _real_shared_library(tmp_path)
-        nvml = fake_pynvml(default_library=False)
-        facts = _gpu.read_nvml(nvml, wsl2=True, wsl_lib_dir=str(tmp_path))
-        assert facts["available"] and nvml.nvmlLib._name == library
+    def test_wsl2_root_without_linker_path(self, nvml_stub, tmp_path):
+        injected = nvml_stub.copy_to(tmp_path / "wsl")
+        assert _gpu.open_nvml(True, str(tmp_path / "wsl"), str(tmp_path / "ld" / "libnvidia-ml.so.1")).path == injected
 
-    def test_other_hosts_fall_back_to_the_folder(self, fake_pynvml, tmp_path):
-        library = _real_shared_library(tmp_path)
-        nvml = fake_pynvml(default_library=False)
-        facts = _gpu.read_nvml(nvml, wsl2=False, wsl_lib_dir=str(tmp_path))
-        assert facts["available"] and nvml.nvmlLib._name == library
+    def test_other_hosts_prefer_the_loader_path(self, nvml_stub, tmp_path):
+        nvml_stub.copy_to(tmp_path / "wsl")
+        on_loader_path = nvml_stub.copy_to(tmp_path / "ld", "old-driver")
+        assert _gpu.open_nvml(False, str(tmp_path / "wsl"), on_loader_path).path == on_loader_path
 
-    def test_other_hosts_prefer_the_default_load(self, fake_pynvml, tmp_path):
-        _real_shared_library(tmp_path)
-        nvml = fake_pynvml(default_library=True)
-        _gpu.read_nvml(nvml, wsl2=False, wsl_lib_dir=str(tmp_path))
-        assert nvml.nvmlLib == "libnvidia-ml.so.1 (default search)"
+    def test_other_hosts_fall_back_to_the_folder(self, nvml_stub, tmp_path):
+        injected = nvml_stub.copy_to(tmp_path / "wsl")
+        assert _gpu.open_nvml(False, str(tmp_path / "wsl"), str(tmp_path / "ld" / "libnvidia-ml.so.1")).path == injected
 
-    def test_unloadable_file_is_reported(self, fake_pynvml, tmp_path):
+    def test_unloadable_file_is_reported(self, tmp_path):
         (tmp_path / _gpu.NVML_LIBRARY_NAME).write_text("not an ELF file")
-        with pytest.raises(_gpu.GpuSourceUnavailable, match="cannot load"):
-            _gpu.read_nvml(fake_pynvml(default_library=False), wsl2=True, wsl_lib_dir=str(tmp_path))
+        with pytest.raises(_gpu.GpuSourceUnavailable, match="cannot be loaded"):
+            _gpu.open_nvml(True, str(tmp_path), "libnvidia-ml-absent-in-tests.so.1")
+
+
+class TestNoGpu:
+    def gather(self, tmp_path, **kwargs):
+        arguments = dict(
+            run_command=None,
+            get_bin_path=lambda *args, **kwargs: None,
+            wsl2=False,
+            wsl_lib_dir=str(tmp_path / "wsl"),
+            dev_dir=str(tmp_path / "dev"),
+            nvml_loader_name="libnvidia-ml-absent-in-tests.so.1",
+        )
+        arguments.update(kwargs)
+        (tmp_path / "dev").mkdir(exist_ok=True)
+        return _gpu.gather_gpu_facts(**arguments)
+
+    def test_every_reason_is_named(self, tmp_path):
+        facts = self.gather(tmp_path)
+        assert (facts["available"], facts["source"]) == (False, "none")
+        assert facts["probe_errors"] == [
+            "nvml: no libnvidia-ml-absent-in-tests.so.1 on the loader path (ld.so.cache, LD_LIBRARY_PATH); "
+            "no %s/wsl/libnvidia-ml.so.1" % tmp_path,
+            "nvidia-smi: not found on PATH nor in %s/wsl" % tmp_path,
+            "devices: no %s/dev/nvidia* nor %s/dev/dxg" % (tmp_path, tmp_path),
+        ]
+
+    @pytest.mark.parametrize("node", ["nvidia0", "dxg"])
+    def test_a_device_node_is_not_called_missing(self, tmp_path, node):
+        (tmp_path / "dev").mkdir()
+        (tmp_path / "dev" / node).write_text("")
+        assert not [error for error in self.gather(tmp_path)["probe_errors"] if error.startswith("devices:")]
+
+    def test_a_driver_without_gpus_says_so(self, nvml_stub, tmp_path):
+        nvml_stub.mode("no-device")
+        facts = self.gather(tmp_path, nvml_loader_name=nvml_stub.library())
+        assert facts["probe_errors"][0] == "nvml: the driver lists no GPU (nvmlDeviceGetCount gave 0)"
+        assert facts["source"] == "none"
+
+    def test_a_broken_driver_names_the_failed_call(self, nvml_stub, tmp_path):
+        nvml_stub.mode("init-fails")
+        facts = self.gather(tmp_path, nvml_loader_name=nvml_stub.library())
+        assert facts["probe_errors"][0].startswith("nvml: nvmlInit_v2: the NVIDIA kernel driver is not loaded")
 
 
 SMI_LINE = (
@@ -221,15 +259,17 @@ class TestParseNvidiaSmi:
             _gpu.parse_nvidia_smi_line("0, NVIDIA GeForce RTX 3060")
 
 
-def test_unexpected_pynvml_failure_falls_through_to_the_next_source(fake_pynvml, tmp_path):
-    nvml = fake_pynvml()
+def test_unexpected_failure_falls_through_to_the_next_source(nvml_stub, tmp_path, monkeypatch):
+    def broken(self, index):
+        raise RuntimeError("a binding/driver mismatch")
 
-    def broken(index):
-        raise RuntimeError("NVMLLibraryMismatchError-like failure")
-
-    nvml.nvmlDeviceGetHandleByIndex = broken
+    monkeypatch.setattr(_nvml.Nvml, "device_handle", broken)
     facts = _gpu.gather_gpu_facts(
-        nvml, run_command=None, get_bin_path=lambda *args, **kwargs: None, wsl2=False, wsl_lib_dir=str(tmp_path)
+        run_command=None,
+        get_bin_path=lambda *args, **kwargs: None,
+        wsl2=False,
+        wsl_lib_dir=str(tmp_path),
+        nvml_loader_name=nvml_stub.library(),
     )
     assert facts["source"] == "none"
-    assert facts["probe_errors"][0] == "nvml: unexpected RuntimeError: NVMLLibraryMismatchError-like failure"
+    assert facts["probe_errors"][0] == "nvml: unexpected RuntimeError: a binding/driver mismatch"
