@@ -53,7 +53,9 @@ def test_the_tested_virtualenv_holds_exactly_the_locked_versions():
 def test_the_lock_pins_an_ansible_core_the_controller_requirements_allow():
     with open(LOCK, encoding="utf-8") as handle:
         core = pinned(handle)["ansible-core"]
-    assert core.startswith("2.19."), "requirements/controller.txt allows ansible-core >=2.17,<2.20; the lock pins " + core
+    assert core.startswith("2.19."), (
+        "requirements/controller.txt allows ansible-core >=2.17,<2.20; the lock pins " + core
+    )
 
 
 def test_ansible_commands_print_no_warning():
