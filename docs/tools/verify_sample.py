@@ -116,7 +116,9 @@ def _results(proc):
     try:
         output = json.loads(proc.stdout[proc.stdout.index("{") :])
     except ValueError:
-        raise SystemExit("verify printed no JSON (rc %d):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr))
+        raise SystemExit(
+            "verify printed no JSON (rc %d):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr)
+        ) from None
     for play in output["plays"]:
         for task in play["tasks"]:
             if task["task"]["name"].endswith("Judge every check"):

@@ -96,6 +96,12 @@ ON_THE_EMULATOR = {
     "curl -s http://127.0.0.1:11434/v1/models": ("curl -sf http://$OLLAMA_HOST/v1/models", EMULATOR),
     CHAT: (CHAT.replace("curl -s http://127.0.0.1:11434", "curl -sf http://$OLLAMA_HOST"), EMULATOR),
     "ollama ps": (None, EMULATOR),
+    "ollama create my-coder -f modelfiles/coding-assistant.Modelfile": (
+        None,
+        EMULATOR
+        + " (FROM qwen2.5-coder:7b, a small stand-in; molecule scenario native builds my-coder on a pulled one)",
+    ),
+    "ollama show my-coder --parameters": (None, EMULATOR),
 }
 
 WSL2 = "needs WSL2 (no Windows here); molecule scenarios wsl2_host and wsl2_site simulate it"
@@ -141,10 +147,6 @@ CANNOT_RUN_HERE = {
         "virtualenv"
     ),
     "LLO_CORE_VERSIONS=2.18 make units": "ansible-test units under ansible-core 2.18; a stage of make test",
-    "ollama create my-coder -f modelfiles/coding-assistant.Modelfile": (
-        "needs Ollama and the 4.7 GB qwen2.5-coder:7b from the network; molecule scenario native builds my-coder"
-    ),
-    "ollama show my-coder --parameters": NO_OLLAMA,
     "ls -l /dev/dxg": WSL2,
     "ls /usr/lib/wsl/lib/": WSL2,
     "/usr/lib/wsl/lib/nvidia-smi": WSL2 + " and an NVIDIA GPU",
