@@ -2,8 +2,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every command in a ```bash, ```sh, ```console or ```shell block of README.md and docs/**/*.md either runs here
-(as written, or in the cheaper form RUNS_HERE gives with the reason) and must succeed, or is listed in
-CANNOT_RUN_HERE with the reason. A command in neither list fails the test with instructions (see unclassified()).
+(as written, or in the cheaper form RUNS_HERE gives with the reason) and must succeed, or runs against the project's
+Ollama emulator (ON_THE_EMULATOR: the commands that need an Ollama) and must succeed, or is listed in CANNOT_RUN_HERE
+with the reason. A command in no list fails the test with instructions (see unclassified()). Every command that runs
+starts at once with the others (fixture `started`), so the test costs about its slowest command, not their sum;
+docs/getting-started.md's verify sample (docs/tools/verify_sample.py) is checked against a fresh run among them.
 
 A command is one line of a block, with backslash continuations joined, a leading "$ " (console blocks) and a
 trailing "# comment" removed. Commands run from the repository root as after `make provision`: .venv/bin first on
@@ -93,8 +96,14 @@ ON_THE_EMULATOR = {
         EMULATOR + "; the report it compares with is the one the command before it writes",
     ),
     EVAL: (EVAL + TO_THE_EMULATOR, EMULATOR + " (its answers fail the tasks: the report still comes)"),
-    "curl -s http://127.0.0.1:11434/v1/models": ("curl -sf http://$OLLAMA_HOST/v1/models", EMULATOR),
-    CHAT: (CHAT.replace("curl -s http://127.0.0.1:11434", "curl -sf http://$OLLAMA_HOST"), EMULATOR),
+    "curl -s http://127.0.0.1:11434/v1/models": (
+        "curl -sf http://$OLLAMA_HOST/v1/models",
+        EMULATOR + "; -f, so that an HTTP error fails",
+    ),
+    CHAT: (
+        CHAT.replace("curl -s http://127.0.0.1:11434", "curl -sf http://$OLLAMA_HOST"),
+        EMULATOR + "; -f, so that an HTTP error fails",
+    ),
     "ollama ps": (None, EMULATOR),
     "ollama create my-coder -f modelfiles/coding-assistant.Modelfile": (
         None,
@@ -195,7 +204,9 @@ def unclassified(where, command):
         "PyPI and Debian apt, nothing changed on this machine, well under a minute (a --check run, ansible-doc, a "
         'cheap make target); or as  %r: ("<a cheaper form, e.g. with --syntax-check or --check>", "why"),  when '
         "only that form can run here;\n"
-        '  CANNOT_RUN_HERE, as  %r: "the reason",  when it needs WSL2, a GPU, the network, the Ollama binary, or '
+        "  ON_THE_EMULATOR, in the same two forms, when it needs an Ollama server or the ollama program: the emulator "
+        "stands in for both ($OLLAMA_HOST);\n"
+        '  CANNOT_RUN_HERE, as  %r: "the reason",  when it needs WSL2, a GPU, the network, a real Ollama service, or '
         "changes this machine (name the test that covers it instead, if one does)."
         % (where, command, command, command, command)
     )
