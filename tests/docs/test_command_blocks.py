@@ -253,7 +253,7 @@ def inline_commands():
 
 
 def bare_programs(command, programs):
-    return [name for name in re.findall(BARE_PROGRAM % programs, command)]
+    return re.findall(BARE_PROGRAM % programs, command)
 
 
 def test_commands_call_the_virtualenvs_programs_by_path():
