@@ -3,7 +3,7 @@ as `make provision` builds it: the chart must be drawn there, not only in the de
 
 The server is a CPU-only emulator (no layer on the GPU) with a GPU bandwidth given anyway: the report says "on the
 CPU" and the chart has no GPU-bandwidth ceiling. The virtualenv is cached under .work/controller-venv and rebuilt
-only when controller.txt changes.
+only when controller.txt or the controller's lock (constraints.txt, which make provision installs with) changes.
 """
 
 import glob
@@ -16,17 +16,21 @@ import pytest
 from module_runner import COLLECTION_DIR, COLLECTIONS_ROOT, recap, run_playbook
 
 REQUIREMENTS = os.path.join(COLLECTION_DIR, "requirements", "controller.txt")
+CONSTRAINTS = os.path.join(COLLECTION_DIR, "requirements", "constraints.txt")
 PLAYBOOK = os.path.join(COLLECTION_DIR, "playbooks", "benchmark.yml")
 CEILING_COLOUR = (0xD6 / 255.0, 0x27 / 255.0, 0x28 / 255.0)
 
 
 def controller_venv():
-    """.work/controller-venv with controller.txt installed; reused while controller.txt is unchanged."""
+    """.work/controller-venv with controller.txt installed as make provision does; reused while unchanged."""
     work = os.environ.get("LLO_WORK_DIR") or os.path.join(COLLECTION_DIR, ".work")
     venv = os.path.join(work, "controller-venv")
     stamp = os.path.join(venv, ".controller.txt.sha256")
-    with open(REQUIREMENTS, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
+    digest = hashlib.sha256()
+    for path in (REQUIREMENTS, CONSTRAINTS):
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    digest = digest.hexdigest()
     if os.path.exists(stamp):
         with open(stamp) as handle:
             if handle.read().strip() == digest:
@@ -43,6 +47,8 @@ def controller_venv():
             "install",
             "-r",
             REQUIREMENTS,
+            "-c",
+            CONSTRAINTS,
         ],
         capture_output=True,
         text=True,
