@@ -132,3 +132,21 @@ def test_without_matplotlib_the_playbook_writes_the_report_and_warns(make_emulat
     assert "requirements/controller.txt" in output
     (folder,) = glob.glob(str(tmp_path / "reports" / "benchmark-*"))
     assert sorted(os.listdir(folder)) == ["benchmark.json", "benchmark.md"]
+
+
+def test_the_controller_virtualenv_holds_the_locked_versions_and_warns_of_nothing():
+    """What make provision installs (controller.txt with the lock) is what make test ran: every package at the
+    lock's version (ansible-core 2.19.14, not the newest 2.19), and no CryptographyDeprecationWarning."""
+    bin_dir = controller_venv()
+    with open(CONSTRAINTS) as handle:
+        locked = dict(line.strip().lower().split("==", 1) for line in handle if "==" in line and line[0] != "#")
+    freeze = subprocess.run(
+        [os.path.join(bin_dir, "python"), "-m", "pip", "freeze", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    installed = dict(line.strip().lower().split("==", 1) for line in freeze.stdout.splitlines() if "==" in line)
+    assert {name: version for name, version in installed.items() if locked.get(name) != version} == {}
+    version = subprocess.run([os.path.join(bin_dir, "ansible-playbook"), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stderr == "", version.stderr
