@@ -40,8 +40,8 @@ bench-lab:  ## benchmark: lab converge wall time on 1 and on 3 machines, printed
 image:  ## the molecule images, one per Debian release (debootstrap; a no-op when built)
 	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; for r in "$${MOLECULE_RELEASES[@]}"; do scripts/build-image.sh "$$r" || exit 1; done'
 
-docs:  ## generated docs: the sampling chart, the VRAM tables, the role pages
-	bash -c 'source scripts/lib.sh; ensure_venv; .venv/bin/python docs/tools/sampling_chart.py && .venv/bin/python docs/tools/vram_table.py --write && .venv/bin/python docs/tools/role_docs.py --write'
+docs:  ## generated docs: the sampling chart, the VRAM tables, the role pages, the verify sample (a verify run against the emulator)
+	bash -c 'source scripts/lib.sh; ensure_venv; ensure_collections; .venv/bin/python docs/tools/sampling_chart.py && .venv/bin/python docs/tools/vram_table.py --write && .venv/bin/python docs/tools/role_docs.py --write && .venv/bin/python docs/tools/verify_sample.py --write'
 
 build: docs  ## the collection tarball under .work/dist, with the generated chart
 	bash -c 'source scripts/lib.sh; ensure_venv; mkdir -p .work/dist; .venv/bin/ansible-galaxy collection build . --output-path .work/dist --force'

@@ -14,16 +14,31 @@ import os
 
 import nox
 
-# The newest patch release of every ansible-core that meta/runtime.yml claims and Python 3.11 runs.
+REPO_ROOT = os.path.dirname(os.path.abspath(__file__))
+WORK_DIR = os.environ.get("LLO_WORK_DIR", os.path.join(REPO_ROOT, ".work"))
+# The controller's lock (make provision and .venv install with it): the newest ansible-core's sessions install with it.
+CONSTRAINTS = os.path.join(REPO_ROOT, "requirements", "constraints.txt")
+
+
+def _locked_core():
+    """The ansible-core version requirements/constraints.txt pins, the one make provision installs."""
+    with open(CONSTRAINTS) as handle:
+        for line in handle:
+            if line.startswith("ansible-core=="):
+                return line.split("==", 1)[1].strip()
+    raise RuntimeError("%s pins no ansible-core" % CONSTRAINTS)
+
+
+# The newest patch release of every ansible-core that meta/runtime.yml claims and Python 3.11 runs; the newest is
+# the controller's lock's.
 ANSIBLE_CORE = {
     "2.17": "2.17.14",
     "2.18": "2.18.19",
-    "2.19": "2.19.14",
+    "2.19": _locked_core(),
 }
+LOCKED = "2.19"
 # Molecule 26 refuses ansible-core 2.17 (its requirement is ansible-core!=2.17.*).
 MOLECULE_CORES = ("2.18", "2.19")
-REPO_ROOT = os.path.dirname(os.path.abspath(__file__))
-WORK_DIR = os.environ.get("LLO_WORK_DIR", os.path.join(REPO_ROOT, ".work"))
 
 
 def _smoke_tests():
@@ -41,10 +56,12 @@ nox.options.error_on_missing_interpreters = True
 
 def _install(session, core, *requirements):
     """ansible-core `core` and the requirements files into the session's virtualenv, once: a stamp remembers what
-    is installed (versions and the files' contents), so a warm run starts without pip."""
+    is installed (versions and the files' contents), so a warm run starts without pip. The newest ansible-core
+    installs with the controller's lock, the versions .venv and make provision have."""
     digest = hashlib.sha256(ANSIBLE_CORE[core].encode())
-    # The files, and controller.txt, which smoke.txt includes.
-    for path in list(requirements) + [os.path.join(REPO_ROOT, "requirements", "controller.txt")]:
+    constraints = [CONSTRAINTS] if core == LOCKED else []
+    # The files, controller.txt, which smoke.txt includes, and the lock where it applies.
+    for path in list(requirements) + [os.path.join(REPO_ROOT, "requirements", "controller.txt")] + constraints:
         with open(path, "rb") as handle:
             digest.update(handle.read())
     stamp = os.path.join(session.virtualenv.location, ".llo-installed")
@@ -57,6 +74,8 @@ def _install(session, core, *requirements):
     args = ["ansible-core==%s" % ANSIBLE_CORE[core]]
     for path in requirements:
         args += ["-r", path]
+    for path in constraints:
+        args += ["-c", path]
     session.install("--disable-pip-version-check", "-q", *args)
     with open(stamp, "w") as handle:
         handle.write(digest.hexdigest())

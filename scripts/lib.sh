@@ -27,7 +27,7 @@ CORE_VERSIONS_UNITS=(2.17 2.18 2.19)
 # shellcheck disable=SC2034
 CORE_VERSIONS_SMOKE=(2.17 2.18 2.19)
 # The ansible-core each molecule run uses (noxfile.py's molecule-<version> virtualenv; .venv for the version
-# requirements/dev.txt pins). The newest, which make provision installs, converges both deployments: the runs in
+# requirements/constraints.txt pins). The newest, which make provision installs, converges both deployments: the runs in
 # MOLECULE_NEWEST_CORE_RUNS (scenario@release). Every other run uses MOLECULE_CORE: molecule refuses 2.17, and
 # ansible-core 2.19 spends about a third more controller CPU per task than 2.18 (docs/development.md), which the
 # 45 minutes of make test cannot spare on every scenario. LLO_MOLECULE_CORE="2.19" runs every scenario under one.
@@ -108,6 +108,8 @@ ensure_host_prerequisites() {
 }
 
 # Creates the controller virtualenv; installs a requirements file again only when some requirements file changed.
+# Every install takes its versions from the controller's lock, requirements/constraints.txt, which make provision
+# (controller.txt) and make test (dev.txt) share, so users run the versions the tests ran.
 ensure_venv() {
   local req="${1:-$REPO_ROOT/requirements/dev.txt}"
   local stamp="$VENV_DIR/.requirements.stamp" hash
@@ -119,7 +121,7 @@ ensure_venv() {
   log "installing $req into the virtualenv $VENV_DIR"
   [ -x "$VENV_DIR/bin/python" ] || "${LLO_PYTHON:-python3}" -m venv "$VENV_DIR"
   quiet_pip install --upgrade pip
-  quiet_pip install -r "$req"
+  quiet_pip install -r "$req" -c "$REPO_ROOT/requirements/constraints.txt"
   [ "$(head -n 1 "$stamp" 2>/dev/null)" = "$hash" ] || echo "$hash" > "$stamp"
   basename "$req" >> "$stamp"
 }

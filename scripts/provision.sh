@@ -14,9 +14,10 @@ provision_collections="$WORK_DIR/provision-collections"
 dist="$WORK_DIR/dist"
 rm -rf "$dist" && mkdir -p "$dist" "$provision_collections"
 log "building and installing local_llm.ollama from the working tree"
+# The path is set before the install, so ansible-galaxy installs into a path the run searches (and does not warn).
+export ANSIBLE_COLLECTIONS_PATH="$provision_collections:$COLLECTIONS_DIR"
 ansible-galaxy collection build "$REPO_ROOT" --output-path "$dist" --force >/dev/null
 ansible-galaxy collection install "$dist"/local_llm-ollama-*.tar.gz --no-deps --force -p "$provision_collections" >/dev/null
-export ANSIBLE_COLLECTIONS_PATH="$provision_collections:$COLLECTIONS_DIR"
 
 become_args=()
 case " $* " in

@@ -197,9 +197,9 @@ scenario_releases() {
   fi
 }
 
-# The ansible-core (major.minor) requirements/dev.txt pins, the one .venv has.
+# The ansible-core (major.minor) the controller's lock pins (requirements/constraints.txt), the one .venv has.
 venv_core() {
-  sed -nE 's/^ansible-core==([0-9]+\.[0-9]+)\..*/\1/p' "$REPO_ROOT/requirements/dev.txt"
+  sed -nE 's/^ansible-core==([0-9]+\.[0-9]+)\..*/\1/p' "$REPO_ROOT/requirements/constraints.txt"
 }
 
 # The ansible-core molecule runs <scenario> <release> under: LLO_MOLECULE_CORE when set, else the version of .venv

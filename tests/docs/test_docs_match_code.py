@@ -56,7 +56,7 @@ def test_verify_sample_shows_the_thresholds_as_the_template_prints_them():
         for name, unit in re.findall(r"'>= ' ~ (verify_\w+)(?: \| \w+)?(?: ~ '([^']*)')?", template)
     )
     assert len(printed) >= 4, printed
-    sample = re.search(r"^```\n(verify workstation:.*?)^```$", read_page("docs/getting-started.md"), re.S | re.M)
+    sample = re.search(r"^```text\n(verify localhost:.*?)^```$", read_page("docs/getting-started.md"), re.S | re.M)
     expected = [re.split(r"\s{2,}", line.strip())[-1] for line in sample.group(1).splitlines()[2:]]
     thresholds = [cell for cell in expected if cell.startswith(">=")]
     assert len(thresholds) >= 4 and set(thresholds) <= printed, (thresholds, printed)

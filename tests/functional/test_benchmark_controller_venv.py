@@ -3,7 +3,8 @@ as `make provision` builds it: the chart must be drawn there, not only in the de
 
 The server is a CPU-only emulator (no layer on the GPU) with a GPU bandwidth given anyway: the report says "on the
 CPU", states the efficiency labelled as a CPU run's, and the chart has no GPU-bandwidth ceiling line. The
-virtualenv is cached under .work/controller-venv and rebuilt only when controller.txt changes.
+virtualenv is cached under .work/controller-venv and rebuilt only when controller.txt or the controller's lock
+(constraints.txt, which make provision installs with) changes.
 """
 
 import glob
@@ -16,17 +17,21 @@ import pytest
 from module_runner import COLLECTION_DIR, COLLECTIONS_ROOT, recap, run_playbook
 
 REQUIREMENTS = os.path.join(COLLECTION_DIR, "requirements", "controller.txt")
+CONSTRAINTS = os.path.join(COLLECTION_DIR, "requirements", "constraints.txt")
 PLAYBOOK = os.path.join(COLLECTION_DIR, "playbooks", "benchmark.yml")
 CEILING_COLOUR = (0xD6 / 255.0, 0x27 / 255.0, 0x28 / 255.0)
 
 
 def controller_venv():
-    """.work/controller-venv with controller.txt installed; reused while controller.txt is unchanged."""
+    """.work/controller-venv with controller.txt installed as make provision does; reused while unchanged."""
     work = os.environ.get("LLO_WORK_DIR") or os.path.join(COLLECTION_DIR, ".work")
     venv = os.path.join(work, "controller-venv")
     stamp = os.path.join(venv, ".controller.txt.sha256")
-    with open(REQUIREMENTS, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
+    digest = hashlib.sha256()
+    for path in (REQUIREMENTS, CONSTRAINTS):
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    digest = digest.hexdigest()
     if os.path.exists(stamp):
         with open(stamp) as handle:
             if handle.read().strip() == digest:
@@ -43,6 +48,8 @@ def controller_venv():
             "install",
             "-r",
             REQUIREMENTS,
+            "-c",
+            CONSTRAINTS,
         ],
         capture_output=True,
         text=True,
@@ -126,3 +133,21 @@ def test_without_matplotlib_the_playbook_writes_the_report_and_warns(make_emulat
     assert "requirements/controller.txt" in output
     (folder,) = glob.glob(str(tmp_path / "reports" / "benchmark-*"))
     assert sorted(os.listdir(folder)) == ["benchmark.json", "benchmark.md"]
+
+
+def test_the_controller_virtualenv_holds_the_locked_versions_and_warns_of_nothing():
+    """What make provision installs (controller.txt with the lock) is what make test ran: every package at the
+    lock's version (ansible-core 2.19.14, not the newest 2.19), and no CryptographyDeprecationWarning."""
+    bin_dir = controller_venv()
+    with open(CONSTRAINTS) as handle:
+        locked = dict(line.strip().lower().split("==", 1) for line in handle if "==" in line and line[0] != "#")
+    freeze = subprocess.run(
+        [os.path.join(bin_dir, "python"), "-m", "pip", "freeze", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    installed = dict(line.strip().lower().split("==", 1) for line in freeze.stdout.splitlines() if "==" in line)
+    assert {name: version for name, version in installed.items() if locked.get(name) != version} == {}
+    version = subprocess.run([os.path.join(bin_dir, "ansible-playbook"), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stderr == "", version.stderr

@@ -110,3 +110,23 @@ def test_ollama_host_forms():
     assert parse_host("https://example") == ("https", "example", 443)
     assert parse_host("http://example") == ("http", "example", 80)
     assert parse_host("[::1]:1234") == ("http", "::1", 1234)
+
+
+def test_create_from_a_modelfile_and_show_its_parameters(emulator):
+    """`ollama create NAME -f Modelfile` and `ollama show NAME --parameters`, as docs/models.md runs them."""
+    emulator.seed_local_model("qwen2.5-coder:7b")
+    env = dict(os.environ, OLLAMA_HOST="127.0.0.1:%d" % emulator.port, PYTHONPATH=EMULATOR_DIR)
+    modelfile = os.path.join(os.path.dirname(EMULATOR_DIR), "..", "modelfiles", "coding-assistant.Modelfile")
+
+    def ollama(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "ollama_emulator"] + list(args), env=env, capture_output=True, text=True, check=False
+        )
+
+    created = ollama("create", "my-coder", "-f", modelfile)
+    assert created.returncode == 0 and created.stdout.splitlines()[-1] == "success", created.stderr
+    shown = ollama("show", "my-coder", "--parameters")
+    assert shown.returncode == 0, shown.stderr
+    assert [line.split() for line in shown.stdout.splitlines() if line.startswith("num_ctx")] == [["num_ctx", "16384"]]
+    missing = ollama("show", "no-such-model", "--parameters")
+    assert missing.returncode == 1 and "not found" in missing.stderr

@@ -136,6 +136,67 @@ def cmd_ps():
     return 0
 
 
+def _post_stream(path, body):
+    """POST body as JSON; yields the NDJSON objects of the answer (an HTTP error's JSON is raised as ValueError)."""
+    request = urllib.request.Request(
+        client_base() + path, data=json.dumps(body).encode("utf-8"), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            for line in response:
+                if line.strip():
+                    yield json.loads(line.decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        raise ValueError(json.loads(exc.read().decode("utf-8") or "{}").get("error", str(exc))) from None
+
+
+def cmd_create(args):
+    """`ollama create NAME -f Modelfile` for a Modelfile whose FROM names a model (the client folds the Modelfile
+    into the structured /api/create request, as the real one does)."""
+    from .errors import HandlerError  # pylint: disable=import-outside-toplevel
+    from .modelfile import parse, to_request  # pylint: disable=import-outside-toplevel
+
+    if len(args) != 3 or args[1] not in ("-f", "--file"):
+        sys.stderr.write("Error: usage: ollama create MODEL -f Modelfile\n")
+        return 1
+    try:
+        with open(args[2], encoding="utf-8") as handle:
+            request = to_request(parse(handle.read()))
+    except (OSError, HandlerError) as exc:
+        sys.stderr.write("Error: %s\n" % exc)
+        return 1
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(args[2])), request["from"])):
+        sys.stderr.write("Error: a FROM file is not emulated; name a model\n")
+        return 1
+    request = {key: value for key, value in request.items() if value not in ({}, [])}
+    request["model"] = args[0]
+    try:
+        for status in _post_stream("/api/create", request):
+            if "error" in status:
+                raise ValueError(status["error"])
+            print(status.get("status", ""))
+    except ValueError as exc:
+        sys.stderr.write("Error: %s\n" % exc)
+        return 1
+    return 0
+
+
+def cmd_show(args):
+    """`ollama show NAME --parameters|--modelfile|--template|--system|--license`: that field of /api/show."""
+    fields = {"--parameters": "parameters", "--modelfile": "modelfile", "--template": "template", "--system": "system"}
+    fields["--license"] = "license"
+    if len(args) != 2 or args[1] not in fields:
+        sys.stderr.write("Error: usage: ollama show MODEL %s\n" % "|".join(sorted(fields)))
+        return 1
+    try:
+        answer = next(_post_stream("/api/show", {"model": args[0]}))
+    except ValueError as exc:
+        sys.stderr.write("Error: %s\n" % exc)
+        return 1
+    print(answer.get(fields[args[1]], ""))
+    return 0
+
+
 def cmd_version():
     try:
         server = _get("/api/version")["version"]
@@ -212,12 +273,21 @@ def cmd_serve():
 
 def main(argv):
     if not argv or argv[0] in ("-h", "--help", "help"):
-        print("Usage:\n  ollama [flags]\n  ollama [command]\n\nAvailable Commands:\n  serve\n  list\n  ps")
+        print(
+            "Usage:\n  ollama [flags]\n  ollama [command]\n\nAvailable Commands:\n  serve\n  create\n  show\n  list\n  ps"
+        )
         return 0
     command = argv[0]
     if command in ("-v", "--version"):
         return cmd_version()
     handlers = {"serve": cmd_serve, "start": cmd_serve, "list": cmd_list, "ls": cmd_list, "ps": cmd_ps}
+    with_arguments = {"create": cmd_create, "show": cmd_show}
+    if command in with_arguments:
+        try:
+            return with_arguments[command](argv[1:])
+        except (urllib.error.URLError, OSError):
+            sys.stderr.write("Error: could not connect to ollama app, is it running?\n")
+            return 1
     if command not in handlers:
         sys.stderr.write('Error: unknown command "%s" for "ollama"\n' % command)
         return 1
