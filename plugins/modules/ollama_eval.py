@@ -122,7 +122,7 @@ options:
   require_network_isolation:
     description:
       - By default the module fails before it sends a prompt, in check mode too, when the host cannot create a
-        network namespace (no C(unshare), or no root and no unprivileged user namespaces): without one the code
+        network namespace (no C(unshare), or no root and no unprivileged user namespaces), since without one the code
         the model writes reaches the network, the Ollama API on loopback included.
       - V(false) is the explicit opt-out for such a host; the answers then run with network access,
         RV(sandbox.network_isolated) is V(false) and the module warns. Where a namespace can be made it is used

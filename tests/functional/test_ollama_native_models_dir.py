@@ -41,11 +41,13 @@ def run(tmp_path, models_dir, check=False):
 
 
 def facl(path):
-    return subprocess.run(["getfacl", "--omit-header", "--numeric", path], capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["getfacl", "--omit-header", "--numeric", path], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def can_list(user, path):
-    return subprocess.run(["runuser", "-u", user, "--", "ls", path], capture_output=True).returncode == 0
+    return subprocess.run(["runuser", "-u", user, "--", "ls", path], capture_output=True, check=False).returncode == 0
 
 
 def test_private_parents_get_a_traverse_acl_for_the_server_only(tmp_path, private_home):
