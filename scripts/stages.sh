@@ -33,6 +33,8 @@ PY
 # repeat. PYTEST_ARGS, when set, replaces the folders with one session on exactly those arguments.
 stage_pytest() {
   local rc=0 xmls=() sessions=() session xml index=0 d deselect
+  # getfacl/setfacl for tests/functional/test_ollama_native_models_dir.py (root only: it skips without root).
+  [ "$(id -u)" -ne 0 ] || command -v setfacl >/dev/null || install_host_packages acl
   if [ -n "${PYTEST_ARGS:-}" ]; then
     sessions=("$PYTEST_ARGS")
   else

@@ -20,8 +20,9 @@ description:
   - B(This executes code written by a model) on the managed host, so it must be allowed with
     O(allow_code_execution). Each answer runs in a throwaway folder as an unprivileged user (O(sandbox_user)),
     with a wall-clock timeout, CPU, memory, process, file-size and open-file limits, in a new network and PID
-    namespace where the host allows one (C(unshare); root, or unprivileged user namespaces), so it has no
-    network and every process it starts dies with it. The folder is removed afterwards.
+    namespace (C(unshare); root, or unprivileged user namespaces), so it has no network and every process it
+    starts dies with it. The folder is removed afterwards. A host that cannot create the namespace is refused
+    unless O(require_network_isolation) is V(false).
   - Reports the pass rate, the outcome of every task (V(pass), V(fail), V(error), V(timeout), V(no_code),
     V(skipped)), the generation rate seen during the evaluation, the wall time and the model's parameters as
     C(/api/show) reports them. Fails when the pass rate is below O(min_pass_rate); the results are returned
@@ -120,10 +121,14 @@ options:
     default: nobody
   require_network_isolation:
     description:
-      - Fail before sending anything when the host cannot create a network namespace. Otherwise the run goes
-        on without one and RV(sandbox.network_isolated) is V(false) (with a warning).
+      - By default the module fails before it sends a prompt, in check mode too, when the host cannot create a
+        network namespace (no C(unshare), or no root and no unprivileged user namespaces), since without one the code
+        the model writes reaches the network, the Ollama API on loopback included.
+      - V(false) is the explicit opt-out for such a host; the answers then run with network access,
+        RV(sandbox.network_isolated) is V(false) and the module warns. Where a namespace can be made it is used
+        either way.
     type: bool
-    default: false
+    default: true
   python_interpreter:
     description:
       - Python to run Python answers with. By default the module's own Python (symlinks resolved), else
@@ -416,10 +421,9 @@ def planned(tasks):
     ]
 
 
-def evaluate(module, client, tasks, result):
+def evaluate(module, client, sandbox, tasks, result):
     params = module.params
     started = time.monotonic()
-    sandbox = Sandbox(params["sandbox_user"], params["require_network_isolation"]).probe()
     with sandbox:
         evaluation = _eval.Evaluation(client, params, sandbox, tasks)
         toolchains = evaluation.prepare()
@@ -442,6 +446,8 @@ def run(module):
     _measuring.require_model(client, params["model"])
     result["model_parameters"] = _eval.model_parameters(client.show(params["model"]))
     result["thresholds"] = {"min_pass_rate": params["min_pass_rate"], "problems": []}
+    # Probed in check mode too, so that check mode refuses a host without a network namespace as the run would.
+    sandbox = Sandbox(params["sandbox_user"], params["require_network_isolation"]).probe()
     if module.check_mode:
         result["tasks"] = planned(tasks)
         result["summary"] = _eval.summarize([], 0)
@@ -450,7 +456,7 @@ def run(module):
             params["model"],
         )
         return result
-    evaluate(module, client, tasks, result)
+    evaluate(module, client, sandbox, tasks, result)
     summary = result["summary"]
     problem = _eval.threshold_problem(summary, params["min_pass_rate"])
     text = "%s: %s/%s tasks passed (%s%%; %s), median %s tok/s, %s s" % (
@@ -490,7 +496,7 @@ def main():
         memory_limit_mb=dict(type="int", default=512),
         max_processes=dict(type="int", default=32),
         sandbox_user=dict(type="str", default="nobody"),
-        require_network_isolation=dict(type="bool", default=False),
+        require_network_isolation=dict(type="bool", default=True),
         python_interpreter=dict(type="path"),
         go_binary=dict(type="path"),
         go_build_timeout=dict(type="int", default=120),

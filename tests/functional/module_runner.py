@@ -49,15 +49,17 @@ def module_env(extra=None):
     return env
 
 
-def run_module(module, args, check=False, diff=False, env=None, timeout=120):
-    """Direct execution: ``python -m ...plugins.modules.<module> args.json`` (ANSIBLE_MODULE_ARGS file)."""
+def run_module(module, args, check=False, diff=False, env=None, timeout=120, prefix=()):
+    """Direct execution: ``python -m ...plugins.modules.<module> args.json`` (ANSIBLE_MODULE_ARGS file);
+    prefix: a command that runs it (argv, the module's command line appended)."""
     payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
     with tempfile.TemporaryDirectory(prefix="llo-module-") as workdir:
         args_path = os.path.join(workdir, "args.json")
         with open(args_path, "w") as handle:
             json.dump({"ANSIBLE_MODULE_ARGS": payload}, handle)
         proc = subprocess.run(
-            [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.%s" % module, args_path],
+            list(prefix)
+            + [sys.executable, "-m", "ansible_collections.local_llm.ollama.plugins.modules.%s" % module, args_path],
             cwd=workdir,
             env=module_env(env),
             capture_output=True,

@@ -4,6 +4,7 @@ of harmful answers, check mode, the threshold and bad input."""
 import json
 import os
 import shutil
+import socket
 import time
 
 import pytest
@@ -88,14 +89,14 @@ def coder(make_emulator):
     return emu
 
 
-def evaluate(emu, answers, check=False, **args):
+def evaluate(emu, answers, check=False, prefix=(), **args):
     emu.answers.set(answers)
     args.setdefault("host", emu.url)
     args.setdefault("model", MODEL)
     args.setdefault("allow_code_execution", True)
     args.setdefault("task_ids", ["py-clamp"])
     args.setdefault("task_timeout", 5)
-    return run_module("ollama_eval", args, check=check)
+    return run_module("ollama_eval", args, check=check, prefix=prefix)
 
 
 def chat_requests(emu):
@@ -196,6 +197,95 @@ def test_a_network_call_fails_inside_the_sandbox(coder):
     assert task["outcome"] == "fail", task
     assert "URLError" in task["detail"] or "Network is unreachable" in task["detail"], task["detail"]
     assert [entry["path"] for entry in coder.request_log].count("/api/version") == 1, "only the module's own call"
+
+
+LOOPBACK_CALL = """```python
+import socket
+
+def clamp(value, low, high):
+    socket.create_connection(("127.0.0.1", %d), timeout=3).close()
+    if low > high:
+        raise ValueError("low > high")
+    return max(low, min(value, high))
+```
+"""
+# A host without util-linux's unshare, made for real: the module runs in a mount namespace of its own where
+# /usr/bin/unshare (/bin links there) is /dev/null, which no one can execute.
+WITHOUT_UNSHARE = (
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    'mount --bind /dev/null /usr/bin/unshare && exec "$@"',
+    "sh",
+)
+needs_root_for_a_mount_namespace = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("unshare") is None, reason="hides unshare in a mount namespace: needs root"
+)
+
+
+class Listener:
+    """A loopback port that only the answers are told about; ``connected()`` says whether anyone came."""
+
+    def __init__(self):
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(8)
+        self.server.setblocking(False)
+        self.port = self.server.getsockname()[1]
+
+    def connected(self):
+        try:
+            self.server.accept()[0].close()
+            return True
+        except BlockingIOError:
+            return False
+
+
+@pytest.fixture
+def listener():
+    port = Listener()
+    yield port
+    port.server.close()
+
+
+def test_by_default_an_answer_cannot_reach_a_loopback_port(coder, listener):
+    run = evaluate(coder, {"def clamp(": LOOPBACK_CALL % listener.port})
+    if run.get("failed") and "cannot create a network namespace" in run["msg"]:
+        pytest.skip("this host cannot create a network namespace: %s" % run["msg"])
+    task = only_task(run)
+    assert run["sandbox"]["network_isolated"] is True, run["sandbox"]
+    assert task["outcome"] == "fail" and "Network is unreachable" in task["detail"], task
+    assert not listener.connected()
+
+
+@needs_root_for_a_mount_namespace
+def test_without_a_network_namespace_the_module_refuses_naming_the_opt_out(coder, listener):
+    answer = LOOPBACK_CALL % listener.port
+    for check in (True, False):
+        run = evaluate(coder, {"def clamp(": answer}, check=check, prefix=WITHOUT_UNSHARE)
+        assert_clean_failure(
+            run,
+            "cannot create a network namespace for the answers (unshare (util-linux) is not installed)",
+            "the Ollama API on loopback included",
+            "set require_network_isolation: false to run the answers with network access",
+        )
+    assert chat_requests(coder) == [], "nothing may be sent to the model"
+    assert not listener.connected()
+
+
+@needs_root_for_a_mount_namespace
+def test_the_explicit_opt_out_runs_the_answers_with_network_access(coder, listener):
+    answer = LOOPBACK_CALL % listener.port
+    run = evaluate(coder, {"def clamp(": answer}, prefix=WITHOUT_UNSHARE, require_network_isolation=False)
+    assert run.returncode == 0, run.result
+    assert only_task(run)["outcome"] == "pass", only_task(run)
+    assert run["sandbox"]["network_isolated"] is False
+    assert run["sandbox"]["isolation"] == "none: unshare (util-linux) is not installed"
+    assert "the answers ran with network access" in json.dumps(run["warnings"]), run.result
+    assert listener.connected()
 
 
 def test_unicode_answers_work(coder):

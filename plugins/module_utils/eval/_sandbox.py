@@ -156,7 +156,7 @@ def _kill_tree(process):
 class Sandbox:
     """Runs commands contained as the host allows; ``describe()`` tells what containment was used."""
 
-    def __init__(self, user="nobody", require_network_isolation=False, unshare="unshare"):
+    def __init__(self, user="nobody", require_network_isolation=True, unshare="unshare"):
         self.is_root = os.geteuid() == 0
         self.user = user if self.is_root else pwd.getpwuid(os.geteuid()).pw_name
         self.require_network_isolation = require_network_isolation
@@ -209,10 +209,11 @@ class Sandbox:
                 self.namespace_problem = "unshare failed: %s" % proc.stderr.decode("utf-8", "replace").strip()
         if self.namespace is None and self.require_network_isolation:
             raise SandboxError(
-                "require_network_isolation is set but this host cannot create a network namespace "
-                "(%s); run the module as root or allow unprivileged user namespaces "
-                "(sysctl kernel.unprivileged_userns_clone=1), or set require_network_isolation: "
-                "false" % self.namespace_problem
+                "this host cannot create a network namespace for the answers (%s), so the code the model writes "
+                "would reach the network, the Ollama API on loopback included; run the module as root with "
+                "util-linux's unshare, or allow unprivileged user namespaces (sysctl "
+                "kernel.unprivileged_userns_clone=1), or set require_network_isolation: false to run the answers "
+                "with network access" % self.namespace_problem
             )
         return self
 
