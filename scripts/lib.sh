@@ -107,11 +107,12 @@ ensure_host_prerequisites() {
   die "make provision needs ${missing[*]}: Python $version has no venv module with ensurepip, so no virtualenv can be created. Install it with: sudo apt-get install -y ${missing[*]} (then run make provision again)"
 }
 
-# Creates the controller virtualenv; installs a requirements file again only when some requirements file changed.
+# Creates the controller virtualenv; installs a requirements file again only when some requirements file changed
+# (meta/ee-requirements.txt included: requirements/controller.txt reads it).
 ensure_venv() {
   local req="${1:-$REPO_ROOT/requirements/dev.txt}"
   local stamp="$VENV_DIR/.requirements.stamp" hash
-  hash="$(cat "$REPO_ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)"
+  hash="$(cat "$REPO_ROOT"/requirements/*.txt "$REPO_ROOT"/meta/ee-requirements.txt | sha256sum | cut -d' ' -f1)"
   if [ -x "$VENV_DIR/bin/python" ] && [ "$(head -n 1 "$stamp" 2>/dev/null)" = "$hash" ] \
       && grep -qx -- "$(basename "$req")" "$stamp"; then
     return 0
