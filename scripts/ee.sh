@@ -48,13 +48,14 @@ base="$(LLO_IMAGE_REPO="$EE_BASE_REPO" LLO_IMAGE_PACKAGES="$REPO_ROOT/scripts/ee
 
 "$VENV_DIR/bin/python" "$REPO_ROOT/scripts/ee_offline.py" "$DEFINITION" "$base" "$COLLECTIONS_DIR" "$tarball" \
   "$wheelhouse" "$EE_DIR/execution-environment.yml"
-cached="cold"
-docker image inspect "$image" >/dev/null 2>&1 && cached="cached"
+existed=no
+docker image inspect "$image" >/dev/null 2>&1 && existed=yes
 start=$SECONDS
 (cd "$EE_DIR" && "$VENV_DIR/bin/ansible-builder" build -f execution-environment.yml -c context -t "$image" \
   --container-runtime docker --extra-build-cli-args "--network none" -v 2) >"$EE_DIR/build.log" 2>&1 \
   || { tail -n 40 "$EE_DIR/build.log" >&2; die "ansible-builder build failed; see $EE_DIR/build.log"; }
-log "built $image from $base in $((SECONDS - start)) s ($cached: an image of that name was ${cached/cold/not} there before)"
-docker history --format '{{.Size}}\t{{.CreatedBy}}' "$image" | cut -c1-150 >&2
+log "built $image from $base in $((SECONDS - start)) s (steps from Docker's cache: $(grep -c 'Using cache' "$EE_DIR/build.log" || true); the tag existed before: $existed)"
+log "its layers (size, step), those with content:"
+docker history --no-trunc --format '{{.Size}}\t{{.CreatedBy}}' "$image" | grep -v '^0B' | cut -c1-160 >&2
 log "image size: $(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1 / 1e6}')"
 echo "$image"

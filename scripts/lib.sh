@@ -37,10 +37,11 @@ MOLECULE_CORE=2.18
 MOLECULE_NEWEST_CORE_RUNS=(site@bookworm docker@bookworm)
 # Molecule runs in two lanes side by side. Lane "dind" runs one after another the scenarios that share
 # molecule/docker/create.yml's build cache and images, lab (its machines in network namespaces of their own) and, to
-# even out the lanes, two that listen on no port (preflight, wsl2_host); lane "host" runs the others, systemd
-# containers on the host network, each scenario on its own ports.
+# even out the lanes, two that listen on no port (preflight, wsl2_host), and ee (tests/ee/ee_test.sh: image builds
+# and GPU hosts on ports of its own); lane "host" runs the others, systemd containers on the host network, each
+# scenario on its own ports.
 # shellcheck disable=SC2034
-MOLECULE_DIND_LANE=(docker docker_conflict docker_check site_docker lab preflight wsl2_host)
+MOLECULE_DIND_LANE=(docker docker_conflict docker_check site_docker lab preflight wsl2_host ee)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
