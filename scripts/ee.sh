@@ -52,7 +52,7 @@ existed=no
 docker image inspect "$image" >/dev/null 2>&1 && existed=yes
 start=$SECONDS
 (cd "$EE_DIR" && "$VENV_DIR/bin/ansible-builder" build -f execution-environment.yml -c context -t "$image" \
-  --container-runtime docker --extra-build-cli-args "--network none" -v 2) >"$EE_DIR/build.log" 2>&1 \
+  --container-runtime docker --extra-build-cli-args "--network none" -v 3) >"$EE_DIR/build.log" 2>&1 \
   || { tail -n 40 "$EE_DIR/build.log" >&2; die "ansible-builder build failed; see $EE_DIR/build.log"; }
 log "built $image from $base in $((SECONDS - start)) s (steps from Docker's cache: $(grep -c 'Using cache' "$EE_DIR/build.log" || true); the tag existed before: $existed)"
 log "its layers (size, step), those with content:"
