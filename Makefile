@@ -5,7 +5,7 @@ SCENARIO ?=
 RELEASE ?=
 CORE ?=
 
-.PHONY: provision test pytest sanity units smoke lint molecule lab bench-lab image build docs clean
+.PHONY: provision test pytest sanity units smoke lint molecule lab bench-lab image ee build docs clean
 
 provision:  ## venv, collections, this collection, then playbooks/site.yml on localhost (ARGS="--check" etc.)
 	scripts/provision.sh $(ARGS)
@@ -39,6 +39,9 @@ bench-lab:  ## benchmark: lab converge wall time on 1 and on 3 machines, printed
 
 image:  ## the molecule images, one per Debian release (debootstrap; a no-op when built)
 	bash -c 'source scripts/lib.sh; source scripts/docker-engine.sh; ensure_docker_engine; for r in "$${MOLECULE_RELEASES[@]}"; do scripts/build-image.sh "$$r" || exit 1; done'
+
+ee:  ## the execution environment of ee/execution-environment.yml, built offline (docs/awx.md)
+	scripts/ee.sh
 
 docs:  ## generated docs: the sampling chart, the VRAM tables, the role pages, the verify sample (a verify run against the emulator)
 	bash -c 'source scripts/lib.sh; ensure_venv; ensure_collections; .venv/bin/python docs/tools/sampling_chart.py && .venv/bin/python docs/tools/vram_table.py --write && .venv/bin/python docs/tools/role_docs.py --write && .venv/bin/python docs/tools/verify_sample.py --write'

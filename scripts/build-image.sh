@@ -3,6 +3,9 @@
 # `docker import` (no registry is needed). Usage: scripts/build-image.sh [bookworm|trixie] (default bookworm).
 # The image local/debian-<release>-systemd is tagged with a hash of scripts/image-packages.txt and rebuilt only when
 # that list changes. Prints the image reference.
+# Another image the same way (scripts/ee.sh: the execution environment's base): LLO_IMAGE_REPO (the name),
+# LLO_IMAGE_PACKAGES (the package list file) and LLO_IMAGE_SETUP (a script run with the root file system as its
+# argument before the import); the tag then hashes the list and the script.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/docker-engine.sh"
@@ -10,8 +13,10 @@ source "$(dirname "$0")/docker-engine.sh"
 release="${1:-bookworm}"
 [[ " ${MOLECULE_RELEASES[*]} " == *" $release "* ]] \
   || die "unknown Debian release '$release' (use one of: ${MOLECULE_RELEASES[*]})"
-IMAGE_REPO="local/debian-$release-systemd"
-tag="$(sha256sum "$REPO_ROOT/scripts/image-packages.txt" | cut -c1-12)"
+IMAGE_REPO="${LLO_IMAGE_REPO:-local/debian-$release-systemd}"
+packages="${LLO_IMAGE_PACKAGES:-$REPO_ROOT/scripts/image-packages.txt}"
+setup="${LLO_IMAGE_SETUP:-}"
+tag="$(cat "$packages" ${setup:+"$setup"} | sha256sum | cut -c1-12)"
 image="$IMAGE_REPO:$tag"
 
 if docker image inspect "$image" >/dev/null 2>&1; then
@@ -29,10 +34,11 @@ rootfs="$WORK_DIR/$release-fs"
 rm -rf "$rootfs"
 mkdir -p "$WORK_DIR"
 log "debootstrap $release from $mirror into $rootfs (about a minute)"
-debootstrap --variant=minbase --include="$(paste -sd, "$REPO_ROOT/scripts/image-packages.txt")" \
+debootstrap --variant=minbase --include="$(paste -sd, "$packages")" \
   "$release" "$rootfs" "$mirror" >"$WORK_DIR/debootstrap-$release.log" 2>&1 \
   || { tail -n 20 "$WORK_DIR/debootstrap-$release.log" >&2; die "debootstrap failed; see $WORK_DIR/debootstrap-$release.log"; }
 chroot "$rootfs" apt-get clean
+if [ -n "$setup" ]; then "$setup" "$rootfs" || die "$setup $rootfs failed"; fi
 tar -C "$rootfs" -c . | docker import - "$image" >/dev/null
 docker tag "$image" "$IMAGE_REPO:latest"
 rm -rf "$rootfs"

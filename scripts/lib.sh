@@ -37,10 +37,11 @@ MOLECULE_CORE=2.18
 MOLECULE_NEWEST_CORE_RUNS=(site@bookworm docker@bookworm)
 # Molecule runs in two lanes side by side. Lane "dind" runs one after another the scenarios that share
 # molecule/docker/create.yml's build cache and images, lab (its machines in network namespaces of their own) and, to
-# even out the lanes, two that listen on no port (preflight, wsl2_host); lane "host" runs the others, systemd
-# containers on the host network, each scenario on its own ports.
+# even out the lanes, two that listen on no port (preflight, wsl2_host), and ee (tests/ee/ee_test.sh: image builds
+# and GPU hosts on ports of its own); lane "host" runs the others, systemd containers on the host network, each
+# scenario on its own ports.
 # shellcheck disable=SC2034
-MOLECULE_DIND_LANE=(docker docker_conflict docker_check site_docker lab preflight wsl2_host)
+MOLECULE_DIND_LANE=(docker docker_conflict docker_check site_docker lab preflight wsl2_host ee)
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -107,13 +108,14 @@ ensure_host_prerequisites() {
   die "make provision needs ${missing[*]}: Python $version has no venv module with ensurepip, so no virtualenv can be created. Install it with: sudo apt-get install -y ${missing[*]} (then run make provision again)"
 }
 
-# Creates the controller virtualenv; installs a requirements file again only when some requirements file changed.
+# Creates the controller virtualenv; installs a requirements file again only when some requirements file changed
+# (meta/ee-requirements.txt included: requirements/controller.txt reads it).
 # Every install takes its versions from the controller's lock, requirements/constraints.txt, which make provision
 # (controller.txt) and make test (dev.txt) share, so users run the versions the tests ran.
 ensure_venv() {
   local req="${1:-$REPO_ROOT/requirements/dev.txt}"
   local stamp="$VENV_DIR/.requirements.stamp" hash
-  hash="$(cat "$REPO_ROOT"/requirements/*.txt | sha256sum | cut -d' ' -f1)"
+  hash="$(cat "$REPO_ROOT"/requirements/*.txt "$REPO_ROOT"/meta/ee-requirements.txt | sha256sum | cut -d' ' -f1)"
   if [ -x "$VENV_DIR/bin/python" ] && [ "$(head -n 1 "$stamp" 2>/dev/null)" = "$hash" ] \
       && grep -qx -- "$(basename "$req")" "$stamp"; then
     return 0

@@ -169,13 +169,18 @@ stage_lint() {
   return $rc
 }
 
-# The molecule scenarios, and "fresh": tests/fresh/first_run.sh, the first `make provision` on a fresh container of
-# each release (not a molecule scenario, but a container test that runs in a lane beside them).
+# The molecule scenarios, and two container tests that are not molecule scenarios but run in a lane beside them:
+# "fresh" (tests/fresh/first_run.sh, the first `make provision` on a fresh container of each release) and "ee"
+# (tests/ee/ee_test.sh: make ee, then jobs run the way AWX runs them, docs/awx.md).
 molecule_scenarios() {
   local f
   for f in "$REPO_ROOT"/molecule/*/molecule.yml; do basename "$(dirname "$f")"; done
   echo fresh
+  echo ee
 }
+
+# Whether <item> is one of the container tests of molecule_scenarios that molecule does not run.
+container_test() { [ "$1" = fresh ] || [ "$1" = ee ]; }
 
 # Prints why the real Ollama archive or the real model is not available (empty when both are; the model is
 # assembled into .work/real-model on the way). Scenario native_real needs both.
@@ -239,6 +244,10 @@ run_scenario() {
     what="molecule scenario $s on $image"
     log "$what: start"
     "$REPO_ROOT/tests/fresh/first_run.sh" "$release" "$out.provision" >"$out" 2>&1 || rc=$?
+  elif [ "$s" = ee ]; then
+    what="execution environment test (tests/ee/ee_test.sh) on $image"
+    log "$what: start"
+    "$REPO_ROOT/tests/ee/ee_test.sh" >"$out" 2>&1 || rc=$?
   else
     bin="$(molecule_bin "$(molecule_core "$s" "$release")")" || { record "molecule:$s@$release" 0 1; return 1; }
     what="molecule scenario $s on $image under ansible-core $("$bin/python" -c 'import ansible.release as r; print(r.__version__)')"
@@ -262,10 +271,10 @@ newest_core_first() {
   local item newest
   newest="$(venv_core)"
   for item in "$@"; do
-    if [ "${item%@*}" != fresh ] && [ "$(molecule_core "${item%@*}" "${item#*@}")" = "$newest" ]; then echo "$item"; fi
+    if ! container_test "${item%@*}" && [ "$(molecule_core "${item%@*}" "${item#*@}")" = "$newest" ]; then echo "$item"; fi
   done
   for item in "$@"; do
-    if [ "${item%@*}" = fresh ] || [ "$(molecule_core "${item%@*}" "${item#*@}")" != "$newest" ]; then echo "$item"; fi
+    if container_test "${item%@*}" || [ "$(molecule_core "${item%@*}" "${item#*@}")" != "$newest" ]; then echo "$item"; fi
   done
 }
 
@@ -318,7 +327,7 @@ stage_molecule() {
   mapfile -t dind < <(newest_core_first "${dind[@]}")
   mapfile -t host < <(newest_core_first "${host[@]}")
   for core in $(for item in "${dind[@]}" "${host[@]}"; do
-      [ "${item%@*}" = fresh ] || molecule_core "${item%@*}" "${item#*@}"; done | sort -u); do
+      container_test "${item%@*}" || molecule_core "${item%@*}" "${item#*@}"; done | sort -u); do
     molecule_bin "$core" >/dev/null &
     envs+=($!)
   done

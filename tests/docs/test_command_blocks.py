@@ -116,6 +116,16 @@ ON_THE_EMULATOR = {
 WSL2 = "needs WSL2 (no Windows here); molecule scenarios wsl2_host and wsl2_site simulate it"
 NO_OLLAMA = "needs the ollama binary and a service (none here: the tests run the emulator in containers)"
 CANNOT_RUN_HERE = {
+    "ansible-builder build -f ee/execution-environment.yml -t local-llm-ollama-ee:0.1.0 --container-runtime docker": (
+        "pulls debian:bookworm from Docker Hub and installs from PyPI and Galaxy inside the build (no registry, and "
+        "no network in builds, here); make ee builds the same definition offline (tests/ee/ee_test.sh)"
+    ),
+    "make ee": "builds the execution environment image (minutes, and root once for the base image); the ee item of "
+    "make test runs it (tests/ee/ee_test.sh)",
+    "docker tag local-llm-ollama-ee:0.1.0 registry.example.com/lab/local-llm-ollama-ee:0.1.0": (
+        "needs the image make ee builds; the ee item of make test (tests/ee/ee_test.sh) uses it by its own tag"
+    ),
+    "docker push registry.example.com/lab/local-llm-ollama-ee:0.1.0": "pushes to a registry (none here)",
     "export OPENAI_API_BASE=http://127.0.0.1:11434/v1": "sets a variable for Aider, which is not installed here",
     "export OPENAI_API_KEY=ollama": "sets a variable for Aider, which is not installed here",
     "aider --model openai/my-coder": "Aider is not installed here; the OpenAI API it uses is checked by verify "
