@@ -54,6 +54,8 @@ def row_of(host, outcome):
         status = "error: %s" % (outcome.get("msg") or "no measurement")
     elif problems:
         status = "FAILED: %s" % "; ".join(problems)
+    elif gpu.get("loaded") is False or gpu.get("gpu_percent") is None:
+        status = "ok, GPU share unknown: the model was unloaded before /api/ps was read"
     elif on_cpu_only:
         status = "ok, on the CPU"
     elif gpu.get("gpu_percent") is not None and gpu["gpu_percent"] < 100:
@@ -130,6 +132,8 @@ def spread(row):
 
 
 def gpu_text(row):
+    if row["processor"] == "not loaded":
+        return "unknown (unloaded before /api/ps)"
     if row["gpu_percent"] is None or row["processor"] in ("100% GPU", "100% CPU"):
         return row["processor"] or "–"
     return "%s (%g%% on the GPU)" % (row["processor"], row["gpu_percent"])

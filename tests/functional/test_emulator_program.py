@@ -110,3 +110,21 @@ def test_ollama_host_forms():
     assert parse_host("https://example") == ("https", "example", 443)
     assert parse_host("http://example") == ("http", "example", 80)
     assert parse_host("[::1]:1234") == ("http", "::1", 1234)
+
+
+def test_serve_help_prints_help_and_starts_no_server():
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=EMULATOR_DIR, OLLAMA_HOST="127.0.0.1:%d" % port)
+    run = subprocess.run(
+        [sys.executable, "-m", "ollama_emulator", "serve", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
+    assert run.returncode == 0
+    assert run.stdout.startswith("Start Ollama\n\nUsage:\n  ollama serve [flags]\n")
+    assert "OLLAMA_HOST" in run.stdout
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))
