@@ -15,6 +15,13 @@ sys.path.insert(0, os.path.join(HERE, "..", "emulator"))
 
 from ollama_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
 
+# The shape of the real Qwen2.5-Coder templates: ChatML with a tools section, so that the models have the "tools"
+# capability the real ones have (verify's tools probe asks for it).
+QWEN_TEMPLATE = (
+    "{{- if .Tools }}<|im_start|>system\n# Tools\n{{ range .Tools }}{{ . }}\n{{ end }}<|im_end|>\n{{ end }}"
+    "<|im_start|>user\n{{ .Prompt }}<|im_end|>\n<|im_start|>assistant\n"
+)
+
 # name -> GGUF architecture values of the real model (Qwen2.5-Coder model cards / GGUF metadata).
 MODELS = {
     "qwen2.5-coder:1.5b": dict(
@@ -58,7 +65,7 @@ def main():
         # Different padding per model, so that no two models share a blob.
         padding = (args.padding_mib << 20) + index * 4096
         digest = emulator.seed_local_model(
-            name, template="{{ .Prompt }}", padding=padding, write_data=False, **MODELS[name]
+            name, template=QWEN_TEMPLATE, padding=padding, write_data=False, **MODELS[name]
         )
         print("%s %s" % (name, digest))
     return 0
