@@ -54,7 +54,7 @@ def _verify_table():
 
 def _start_emulator(work_dir):
     sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
-    from ollama_emulator import Emulator  # pylint: disable=import-outside-toplevel
+    from ollama_emulator import QWEN_CHATML_TOOLS, Emulator  # pylint: disable=import-outside-toplevel
 
     emu = Emulator(
         os.path.join(work_dir, "models"),
@@ -63,8 +63,10 @@ def _start_emulator(work_dir):
         load_seconds=0.05,
     )
     emu.start()
-    emu.seed_local_model("qwen2.5-coder:7b", **QWEN_7B)
-    emu.seed_local_model("my-coder", parameters={"num_ctx": 16384, "temperature": 0.3}, **QWEN_7B)
+    emu.seed_local_model("qwen2.5-coder:7b", template=QWEN_CHATML_TOOLS, **QWEN_7B)
+    emu.seed_local_model(
+        "my-coder", template=QWEN_CHATML_TOOLS, parameters={"num_ctx": 16384, "temperature": 0.3}, **QWEN_7B
+    )
     return emu
 
 

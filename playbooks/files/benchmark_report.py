@@ -64,6 +64,8 @@ def row_of(host, outcome):
 
 def placement_status(gpu):
     """The status of a measured model that passed: where it ran."""
+    if gpu.get("loaded") is False or gpu.get("gpu_percent") is None:
+        return "ok, GPU share unknown: the model was unloaded before /api/ps was read"
     if gpu.get("gpu_percent") == 0:
         return "ok, on the CPU"
     if gpu.get("gpu_percent") is not None and gpu["gpu_percent"] < 100:
@@ -115,6 +117,8 @@ def spread(row):
 
 
 def gpu_text(row):
+    if row["processor"] == "not loaded":
+        return "unknown (unloaded before /api/ps)"
     if row["gpu_percent"] is None or row["processor"] in ("100% GPU", "100% CPU"):
         return row["processor"] or "–"
     return "%s (%g%% on the GPU)" % (row["processor"], row["gpu_percent"])

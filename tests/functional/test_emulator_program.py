@@ -130,3 +130,21 @@ def test_create_from_a_modelfile_and_show_its_parameters(emulator):
     assert [line.split() for line in shown.stdout.splitlines() if line.startswith("num_ctx")] == [["num_ctx", "16384"]]
     missing = ollama("show", "no-such-model", "--parameters")
     assert missing.returncode == 1 and "not found" in missing.stderr
+
+
+def test_serve_help_prints_help_and_starts_no_server():
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=EMULATOR_DIR, OLLAMA_HOST="127.0.0.1:%d" % port)
+    run = subprocess.run(
+        [sys.executable, "-m", "ollama_emulator", "serve", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
+    assert run.returncode == 0
+    assert run.stdout.startswith("Start Ollama\n\nUsage:\n  ollama serve [flags]\n")
+    assert "OLLAMA_HOST" in run.stdout
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))

@@ -77,6 +77,9 @@ def test_verify_prints_one_summary_and_fails_on_what_this_host_lacks(served):
         ("free disk for models", "PASS"),
         ("OpenAI API /v1/models lists my-coder", "PASS"),
         ("OpenAI API /v1/chat/completions answers with my-coder", "PASS"),
+        ("OpenAI API /v1/chat/completions streams with my-coder", "PASS"),
+        ("my-coder accepts tools (agent modes)", "WARN"),
+        ("my-coder context length after a /v1 call", "PASS"),
         ("native service active and enabled", "FAIL"),
         ("flash attention configured", "FAIL"),
     ]:
@@ -90,6 +93,10 @@ def test_verify_prints_one_summary_and_fails_on_what_this_host_lacks(served):
     assert "nvml: no libnvidia-ml.so.1 on the loader path" in lines[at + 1]
     assert "nvidia-smi: not found on PATH nor in /usr/lib/wsl/lib" in lines[at + 2]
     assert "devices: no /dev/nvidia* nor /dev/dxg" in lines[at + 3]
+    context = next(line for line in table.splitlines() if "context length after a /v1 call" in line)
+    assert context.split().count("16384") == 2, context
+    tools = next(line for line in table.splitlines() if "accepts tools" in line)
+    assert "does not support tools" in tools, tools
     assert "native service active and enabled, flash attention configured" in output
     assert "Traceback" not in output
 
@@ -136,9 +143,28 @@ def test_verify_prints_the_client_settings_after_the_summary(served):
     settings = output[output.index("Print the settings for OpenAI-compatible clients") :]
     assert "Base URL (OpenAI API): http://127.0.0.1:%d/v1  (reachable from this machine only)" % served.port in settings
     assert "Models: my-coder:latest, qwen2.5-coder:7b" in settings
-    chat = [c for c in served.request_log if c["path"] == "/v1/chat/completions"]
-    assert [c["body"]["model"] for c in chat] == ["my-coder"]
-    assert chat[0]["body"]["stream"] is False and chat[0]["body"]["max_tokens"] == 16
+    assert "Use: my-coder; settings per client" in settings
+    chat = [c["body"] for c in served.request_log if c["path"] == "/v1/chat/completions"]
+    assert [(body["model"], body["stream"], "tools" in body) for body in chat] == [
+        ("my-coder", False, False),
+        ("my-coder", True, False),
+        ("my-coder", False, True),
+    ]
+    assert [body["max_tokens"] for body in chat] == [16, 16, 16]
+
+
+def test_verify_sends_max_tokens_given_as_text_as_a_number(served):
+    """`-e verify_openai_max_tokens=8` is text; Ollama answers HTTP 400 to "max_tokens": "8"."""
+    assert run_playbook(os.path.join(PLAYBOOKS, "models.yml"), listen(served))[0] == 0
+    served.clear_log()
+    extra = dict(listen(served), verify_openai_max_tokens="8", verify_benchmark=False)
+    _rc, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"), extra)
+    chat = [c["body"] for c in served.request_log if c["path"] == "/v1/chat/completions"]
+    assert [body["max_tokens"] for body in chat] == [8, 8, 8]
+    table = output[output.index("verify localhost:") :]
+    for check in ("/v1/chat/completions answers with my-coder", "/v1/chat/completions streams with my-coder"):
+        row = next(line for line in table.splitlines() if check in line)
+        assert "PASS" in row.split(), row
 
 
 def test_verify_openai_checks_fail_naming_what_the_api_said(served):
@@ -151,6 +177,11 @@ def test_verify_openai_checks_fail_naming_what_the_api_said(served):
     assert "FAIL" in listed.split() and "my-coder:latest, qwen2.5-coder:7b" in listed
     chat = next(line for line in table.splitlines() if "/v1/chat/completions answers with no-such-model" in line)
     assert "FAIL" in chat.split() and "HTTP 404: model 'no-such-model' not found" in chat
+    stream = next(line for line in table.splitlines() if "/v1/chat/completions streams with no-such-model" in line)
+    assert "FAIL" in stream.split() and "HTTP 404: model 'no-such-model' not found" in stream
+    settings = output[output.index("Print the settings for OpenAI-compatible clients") :]
+    assert "Use: no-such-model" not in settings
+    assert "No model to use yet: no-such-model is not on the server; create it with playbooks/models.yml" in settings
 
 
 def test_verify_in_the_docker_deployment_checks_the_openai_api_too(served):

@@ -13,7 +13,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # A program (lab.sh, molecule prepare, system python3), not a test: pytest's pythonpath does not reach it.
 sys.path.insert(0, os.path.join(HERE, "..", "emulator"))
 
-from ollama_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from ollama_emulator import QWEN_CHATML_TOOLS, Emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 # name -> GGUF architecture values of the real model (Qwen2.5-Coder model cards / GGUF metadata).
 MODELS = {
@@ -58,7 +58,7 @@ def main():
         # Different padding per model, so that no two models share a blob.
         padding = (args.padding_mib << 20) + index * 4096
         digest = emulator.seed_local_model(
-            name, template="{{ .Prompt }}", padding=padding, write_data=False, **MODELS[name]
+            name, template=QWEN_CHATML_TOOLS, padding=padding, write_data=False, **MODELS[name]
         )
         print("%s %s" % (name, digest))
     return 0

@@ -38,6 +38,8 @@ def test_verify_judges_the_real_server(real_ollama, real_model):
             "verify_benchmark_timeout": 600,
             "verify_models_dir": real_ollama.models_dir,
             "verify_min_free_disk_gb": 1,
+            # as `-e verify_openai_max_tokens=8` gives it: text, which the real server refuses as max_tokens
+            "verify_openai_max_tokens": "8",
         },
     )
     # no systemd service and no flash attention for a server started by the test: those two fail, nothing else
@@ -52,11 +54,18 @@ def test_verify_judges_the_real_server(real_ollama, real_model):
         ("generation speed", "PASS"),
         ("port %d bound only on 127.0.0.1" % real_ollama.port, "PASS"),
         ("free disk for models", "PASS"),
+        ("OpenAI API /v1/chat/completions answers with %s" % CUSTOM, "PASS"),
+        ("OpenAI API /v1/chat/completions streams with %s" % CUSTOM, "PASS"),
+        ("%s accepts tools (agent modes)" % CUSTOM, "WARN"),
+        ("%s context length after a /v1 call" % CUSTOM, "PASS"),
         ("native service active and enabled", "FAIL"),
         ("flash attention configured", "FAIL"),
     ]:
         row = next(line for line in table.splitlines() if check in line)
         assert status in row.split(), row
     assert "100% CPU" in table
+    assert "no: HTTP 400: %s:latest does not support tools" % CUSTOM in table
+    context = next(line for line in table.splitlines() if "context length after a /v1 call" in line)
+    assert context.split().count("2048") == 2, context
     assert "native service active and enabled, flash attention configured" in output
     assert "Traceback" not in output

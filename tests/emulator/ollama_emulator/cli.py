@@ -16,6 +16,43 @@ from .version import VERSION
 
 DEFAULT_PORT = 11434
 
+# `ollama serve --help` of the real 0.32.15 binary, word for word (tests/real/test_real_cli.py compares them).
+SERVE_HELP = """\
+Start Ollama
+
+Usage:
+  ollama serve [flags]
+
+Aliases:
+  serve, start
+
+Flags:
+  -h, --help   help for serve
+
+Environment Variables:
+      OLLAMA_DEBUG                  Show additional debug information (e.g. OLLAMA_DEBUG=1)
+      OLLAMA_HOST                   IP Address for the ollama server (default 127.0.0.1:11434)
+      OLLAMA_CONTEXT_LENGTH         Context length to use unless otherwise specified (default: 4k/32k/256k based on VRAM)
+      OLLAMA_KEEP_ALIVE             The duration that models stay loaded in memory (default "5m")
+      OLLAMA_MAX_LOADED_MODELS      Maximum number of loaded models per GPU
+      OLLAMA_MAX_TRANSFER_STREAMS   Maximum parallel transfer streams for safetensors model pulls/pushes (default 4)
+      OLLAMA_MAX_QUEUE              Maximum number of queued requests
+      OLLAMA_MODELS                 The path to the models directory
+      OLLAMA_NUM_PARALLEL           Maximum number of parallel requests
+      OLLAMA_NO_CLOUD               Disable Ollama cloud features (remote inference and web search)
+      OLLAMA_NOPRUNE                Do not prune model blobs on startup
+      OLLAMA_ORIGINS                A comma separated list of allowed origins
+      OLLAMA_SCHED_SPREAD           Always schedule model across all GPUs
+      OLLAMA_FLASH_ATTENTION        Enabled flash attention
+      OLLAMA_KV_CACHE_TYPE          Quantization type for the K/V cache (default: f16)
+      OLLAMA_LLM_LIBRARY            Set LLM library to bypass autodetection
+      OLLAMA_GPU_OVERHEAD           Reserve a portion of VRAM per GPU (bytes)
+      OLLAMA_IGPU_ENABLE            Enable integrated GPUs
+      LLAMA_ARG_FIT                 Enable llama.cpp automatic fit of unset memory options (default "on")
+      LLAMA_ARG_FIT_TARGET          Target free VRAM margin per device for llama.cpp fit (MiB)
+      OLLAMA_LOAD_TIMEOUT           How long to allow model loads to stall before giving up (default "5m")
+"""
+
 
 def parse_host(value):
     """OLLAMA_HOST -> (scheme, host, port) following envconfig.Host, leniently as the real server does (a bad port
@@ -238,7 +275,24 @@ def emulator_from_env():
     )
 
 
-def cmd_serve():
+def serve_arguments_refusal(args):
+    """Cobra's answer to `serve` with arguments: (exit status, text, stream), or None to start the server."""
+    for arg in args:
+        if arg in ("-h", "--help"):
+            return 0, SERVE_HELP, sys.stdout
+        if arg.startswith("-"):
+            return 1, "Error: unknown flag: %s\n" % arg, sys.stderr
+    if args:
+        return 1, "Error: accepts 0 arg(s), received %d\n" % len(args), sys.stderr
+    return None
+
+
+def cmd_serve(args=()):
+    refusal = serve_arguments_refusal(args)
+    if refusal:
+        status, text, stream = refusal
+        stream.write(text)
+        return status
     emu = emulator_from_env()
     stopped = threading.Event()
 
@@ -292,6 +346,8 @@ def main(argv):
         sys.stderr.write('Error: unknown command "%s" for "ollama"\n' % command)
         return 1
     try:
+        if handlers[command] is cmd_serve:
+            return cmd_serve(argv[1:])
         return handlers[command]()
     except (urllib.error.URLError, OSError) as exc:
         del exc

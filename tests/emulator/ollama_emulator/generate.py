@@ -111,6 +111,9 @@ class GenerateApi:
             model = Model(self.emu.store, stored)
         if "completion" not in model.capabilities():
             raise HandlerError(400, '"%s" does not support %s' % (raw, "generate"))
+        if request.get("tools") and "tools" not in model.capabilities():
+            # ChatHandler asks for CapabilityTools when the request has tools; the message names the full name.
+            raise HandlerError(400, "%s/%s/%s:%s does not support tools" % stored.parts)
         return model
 
     def _options(self, model, request):

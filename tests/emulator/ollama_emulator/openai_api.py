@@ -71,6 +71,14 @@ def _native_error(response):
     return encoded(response.status, error_body(response.status, message))
 
 
+def _max_tokens_type_error(value):
+    """encoding/json's refusal of a max_tokens that is not a whole number (the field is *int): "8" is refused."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return None
+    kind = {str: "string", bool: "bool", list: "array", dict: "object"}.get(type(value)) or "number %r" % value
+    return "json: cannot unmarshal %s into Go struct field ChatCompletionRequest.max_tokens of type int" % kind
+
+
 def _messages(messages):
     """openai.FromChatRequest for text messages: a string, or a list of text parts (one message each)."""
     native = []
@@ -164,6 +172,9 @@ class OpenAIApi:
                 400,
                 "json: cannot unmarshal %s into Go value of type openai.ChatCompletionRequest" % type(request).__name__,
             )
+        type_error = _max_tokens_type_error(request.get("max_tokens"))
+        if type_error:
+            return middleware_error(400, type_error)
         if not request.get("messages"):
             return middleware_error(400, "[] is too short - 'messages'")
         try:
@@ -177,6 +188,8 @@ class OpenAIApi:
             "options": _options(request),
             "stream": stream,
         }
+        if request.get("tools"):
+            native_request["tools"] = request["tools"]
         try:
             native = self.emu.generate_api.chat(native_request)
         except HandlerError as exc:

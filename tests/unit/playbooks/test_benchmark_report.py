@@ -157,3 +157,14 @@ def test_without_matplotlib_the_report_is_written_with_a_warning(report_script, 
     assert len(answer["warnings"]) == 1
     warning = answer["warnings"][0]
     assert "the Python package matplotlib is missing" in warning and "requirements/controller.txt" in warning
+
+
+def test_a_model_unloaded_before_api_ps_has_an_unknown_gpu_share(report_script):
+    evicted = outcome("7b", 40.0, 39.0, 41.0, None, "not loaded")
+    evicted["gpu"]["loaded"] = False
+    data = report(("gpu-host", [evicted]))
+    rows = report_script.rows(data)
+    assert rows[0]["status"] == "ok, GPU share unknown: the model was unloaded before /api/ps was read"
+    text = report_script.markdown(data, rows, [], "", 10)
+    assert "| unknown (unloaded before /api/ps) |" in text
+    assert "- **7b**: ok, GPU share unknown" in text
