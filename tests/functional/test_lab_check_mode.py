@@ -46,3 +46,18 @@ def test_lab_rollout_refuses_the_docker_deployment_before_anything_runs():
     assert "Run playbooks/site.yml for this host" in output
     assert "ollama_native :" not in output and "preflight :" not in output
     assert recap(output)["ok"] == 0
+
+
+def test_check_mode_reports_a_missing_model_store_before_it_would_install(tmp_path):
+    store = tmp_path / "lab-artifacts" / "models"
+    (store / "manifests").mkdir(parents=True)
+    extra = {
+        "ollama_listen": "127.0.0.1:%d" % free_port(),
+        "model_seed_source_dir": str(store),
+        "model_seed_models": ["qwen2.5-coder:7b"],
+    }
+    rc, output = run_playbook(os.path.join(PLAYBOOKS, "site.yml"), extra, check=True, inventory=INVENTORY)
+    assert rc != 0, output[-4000:]
+    assert "manifests/registry.ollama.ai/library/qwen2.5-coder/7b not found under %s" % store in output, output[-4000:]
+    assert "Would install Ollama" not in output
+    assert "ollama_native :" not in output and "preflight :" not in output
