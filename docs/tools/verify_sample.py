@@ -32,16 +32,6 @@ DOCUMENTED_PORT = 11434
 TOKENS_PER_SECOND = 65.0  # the reference point of docs/benchmarking.md: qwen2.5-coder:7b on an RTX 3060 12 GB
 # Rows whose value differs from run to run: compared with every number masked.
 RUN_SPECIFIC = ("generation speed", "free disk for models")
-QWEN_7B = dict(
-    architecture="qwen2",
-    block_count=28,
-    head_count=28,
-    head_count_kv=4,
-    embedding_length=3584,
-    context_length=32768,
-    parameter_count=7615616512,
-    file_type=15,
-)
 
 
 def _verify_table():
@@ -54,7 +44,8 @@ def _verify_table():
 
 def _start_emulator(work_dir):
     sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
-    from ollama_emulator import QWEN_CHATML_TOOLS, Emulator  # pylint: disable=import-outside-toplevel
+    from ollama_emulator import QWEN25_CODER_7B as QWEN_7B  # pylint: disable=import-outside-toplevel
+    from ollama_emulator import QWEN_CHATML_TOOLS, Emulator
 
     emu = Emulator(
         os.path.join(work_dir, "models"),

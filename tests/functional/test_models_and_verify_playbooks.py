@@ -4,19 +4,9 @@ import os
 
 import pytest
 from module_runner import http, recap, run_playbook
+from ollama_emulator import QWEN25_CODER_7B as QWEN_7B
 
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "playbooks")
-
-QWEN_7B = dict(
-    architecture="qwen2",
-    block_count=28,
-    head_count=28,
-    head_count_kv=4,
-    embedding_length=3584,
-    context_length=32768,
-    parameter_count=7615616512,
-    file_type=15,
-)
 
 
 @pytest.fixture

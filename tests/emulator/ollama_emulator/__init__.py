@@ -2,6 +2,6 @@
 
 from .emulator import Emulator
 from .gguf import make_gguf, read_gguf
-from .templates import QWEN_CHATML_TOOLS
+from .real_models import QWEN25_CODER_7B, QWEN_CHATML_TOOLS
 
-__all__ = ["Emulator", "QWEN_CHATML_TOOLS", "make_gguf", "read_gguf"]
+__all__ = ["Emulator", "QWEN25_CODER_7B", "QWEN_CHATML_TOOLS", "make_gguf", "read_gguf"]
