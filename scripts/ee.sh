@@ -27,7 +27,9 @@ tarball="$(ls "$EE_DIR"/dist/*.tar.gz)"
 # the collections folder), what the offline variant moves out of the base stage, and bindep for the base image.
 root="$EE_DIR/introspect"
 rm -rf "$root" && mkdir -p "$root"
-"$VENV_DIR/bin/ansible-galaxy" collection install "$tarball" -p "$root" --no-deps >/dev/null
+# --force: without it ansible-galaxy installs nothing when ANSIBLE_COLLECTIONS_PATH already holds local_llm.ollama
+# (tests/ee/ee_test.sh exports the working tree's), and introspect misses meta/ee-requirements.txt.
+"$VENV_DIR/bin/ansible-galaxy" collection install "$tarball" -p "$root" --no-deps --force >/dev/null
 for c in "${BUNDLED_COLLECTIONS[@]}"; do
   mkdir -p "$root/ansible_collections/${c%/*}"
   ln -sfn "$COLLECTIONS_DIR/ansible_collections/$c" "$root/ansible_collections/$c"
