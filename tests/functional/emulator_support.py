@@ -5,7 +5,7 @@ import os
 import urllib.error
 import urllib.request
 
-from ollama_emulator import make_gguf
+from ollama_emulator import Emulator, make_gguf
 
 EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
 
@@ -15,6 +15,18 @@ MODEL_DIGEST = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
 CONFIG_DIGEST = "3ab0c2eabafc15bda804c60fe6106a37f356c4e1208e9cb8d40a6114689202ea"
 TAG_DIGEST = "14f8ac0fb3c4d0781f89e8e94fb0f50f6074e4433c57f2974444117109948bb3"
 DERIVED_DIGEST = "2f3696b5f014215d675d0ec21abf5e17a4dc87ca6fb9dbdebc7bff07b5cc9457"
+
+
+def started_emulator_like_the_real_server(folder):
+    """An emulator started with an empty store under ``folder``, as the real tier compares it with the real server:
+    no registry (offline), the recorded answers' resolver, a short load time."""
+    return Emulator(
+        models_dir=os.path.join(str(folder), "models"),
+        registry_dir=os.path.join(str(folder), "registry"),
+        registry_offline=True,
+        resolver=RECORDED_RESOLVER,
+        load_seconds=0.05,
+    ).start()
 
 
 class HttpResult:

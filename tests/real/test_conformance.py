@@ -7,8 +7,7 @@
 
 import conformance
 import pytest
-from emulator_support import RECORDED_RESOLVER
-from ollama_emulator import Emulator
+from emulator_support import started_emulator_like_the_real_server
 from real_server import RealOllama, missing_archive_reason
 
 
@@ -27,13 +26,7 @@ def test_the_live_server_answers_as_recorded(live_exchanges):
 
 
 def test_the_emulator_answers_as_the_live_server(live_exchanges, real_gguf_path, tmp_path):
-    emulator = Emulator(
-        models_dir=str(tmp_path / "models"),
-        registry_dir=str(tmp_path / "registry"),
-        registry_offline=True,
-        resolver=RECORDED_RESOLVER,
-        load_seconds=0.05,
-    ).start()
+    emulator = started_emulator_like_the_real_server(tmp_path)
     try:
         found = conformance.differences(live_exchanges, conformance.run_sequence(emulator.url, real_gguf_path))
     finally:

@@ -10,8 +10,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from emulator_support import RECORDED_RESOLVER
-from ollama_emulator import Emulator
+from emulator_support import started_emulator_like_the_real_server
 
 MODEL = "llo-clients"
 SYSTEM = " ".join(["You are a careful assistant who answers every question about programming in full sentences."] * 4)
@@ -79,14 +78,7 @@ def real(real_ollama, real_gguf_path):
 
 @pytest.fixture(scope="module")
 def emulated(real_gguf_path, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("emulator")
-    emulator = Emulator(
-        models_dir=str(folder / "models"),
-        registry_dir=str(folder / "registry"),
-        registry_offline=True,
-        resolver=RECORDED_RESOLVER,
-        load_seconds=0.05,
-    ).start()
+    emulator = started_emulator_like_the_real_server(tmp_path_factory.mktemp("emulator"))
     create_model(emulator.url, real_gguf_path)
     yield emulator.url
     emulator.stop()
