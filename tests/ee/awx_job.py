@@ -7,6 +7,10 @@ env/settings, env/envvars, env/cmdline, env/ssh_key, inventory/hosts, project/),
 process`, with the execution environment on the host network and the GPU hosts at 127.0.0.1:<port> over SSH.
 
   awx_job.py IMAGE PLAYBOOK WORK_DIR KEY PORT... [--check] [--expect-recap RECAP.json] [--no-ssh-client] [--plain]
+             [--extravars VARS.json] [--ollama-ports PORT...]
+
+--extravars adds its variables to the job's extra variables; --ollama-ports gives host N the host variable
+ollama_listen=127.0.0.1:<Nth port> (the hosts share the host network).
 
 Checks the artifacts, not the exit code alone (process can exit 0 on a broken stream): status `successful`, rc 0,
 the playbook_on_stats counts (with --expect-recap, the {host: counts} that --plain printed: those of plain
@@ -40,10 +44,17 @@ def write(path, text):
         handle.write(text)
 
 
-def private_data_dir(work, key, hosts, check):
+def inventory_line(index, port, ollama_ports):
+    line = "target%d ansible_host=127.0.0.1 ansible_port=%s" % (index, port)
+    if ollama_ports:
+        line += " ollama_listen=127.0.0.1:%s" % ollama_ports[index - 1]
+    return line
+
+
+def private_data_dir(work, key, hosts, check, extravars, ollama_ports):
     """The files AWX writes for a job: its settings, environment, command line, machine credential and inventory."""
     shutil.rmtree(work, ignore_errors=True)
-    write(os.path.join(work, "env", "extravars"), json.dumps({"verify_require_gpu": False}))
+    write(os.path.join(work, "env", "extravars"), json.dumps(dict({"verify_require_gpu": False}, **extravars)))
     write(
         os.path.join(work, "env", "settings"), json.dumps({"job_timeout": 0, "idle_timeout": 0, "pexpect_timeout": 5})
     )
@@ -56,9 +67,7 @@ def private_data_dir(work, key, hosts, check):
     write(os.path.join(work, "env", "cmdline"), "-u root --forks 5" + (" --check" if check else ""))
     with open(key) as handle:
         write(os.path.join(work, "env", "ssh_key"), handle.read())
-    lines = ["[lab]"] + [
-        "target%d ansible_host=127.0.0.1 ansible_port=%s" % (index, port) for index, port in enumerate(hosts, 1)
-    ]
+    lines = ["[lab]"] + [inventory_line(index, port, ollama_ports) for index, port in enumerate(hosts, 1)]
     lines += ["", "[all:vars]", "ansible_python_interpreter=/usr/bin/python3"]
     lines += ["ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"]
     write(os.path.join(work, "inventory", "hosts"), "\n".join(lines) + "\n")
@@ -229,8 +238,16 @@ def main(argv):
     parser.add_argument("--expect-recap")
     parser.add_argument("--no-ssh-client", action="store_true")
     parser.add_argument("--plain", action="store_true", help="run it by plain ansible-playbook; print the recap")
+    parser.add_argument("--extravars", help="a JSON file of extra variables for the job")
+    parser.add_argument("--ollama-ports", nargs="+", default=[], help="host N gets ollama_listen 127.0.0.1:<Nth>")
     args = parser.parse_args(argv)
-    private_data_dir(args.work, args.key, args.ports, args.check)
+    if args.ollama_ports and len(args.ollama_ports) < len(args.ports):
+        parser.error("--ollama-ports names %d ports for %d hosts" % (len(args.ollama_ports), len(args.ports)))
+    extravars = {}
+    if args.extravars:
+        with open(args.extravars) as handle:
+            extravars = json.load(handle)
+    private_data_dir(args.work, args.key, args.ports, args.check, extravars, args.ollama_ports)
     if args.plain:
         recap, seconds = run_plain(args.playbook, args.work, args.key)
         print(json.dumps({"recap": recap, "plain_seconds": round(seconds, 1), "hosts": len(args.ports)}))

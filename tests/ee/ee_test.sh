@@ -5,8 +5,15 @@
 #      local_llm.ollama.ollama_model; no PIP_NO_INDEX, no wheelhouse layer, no nvidia-ml-py;
 #   3. AWX-style jobs (tests/ee/awx_job.py): site.yml --check on 1 and on 3 GPU hosts (systemd containers with sshd on
 #      127.0.0.1, host network), through transmit | docker run -i <ee> worker | process, next to plain
-#      ansible-playbook on the same hosts; the artifacts must say successful with the same recap;
-#   4. an execution environment without an SSH client fails naming ssh-agent, inside a timeout.
+#      ansible-playbook on the same hosts; the artifacts must say successful with the same recap (bare hosts: what a
+#      Check job sees before the first rollout);
+#   4. the 3 hosts converged by plain ansible-playbook (this .venv, not the EE), in one run: playbooks/native.yml and
+#      models.yml with the emulator's release archive (tests/emulator/build_release.py) and my-coder built on
+#      qwen2.5-coder:7b from a registry on each host (tests/lab/make_model_store.py), as molecule scenario site does;
+#      each host's Ollama on its own 127.0.0.1 port (ollama_listen as a host variable: the hosts share the network);
+#   5. AWX-style jobs: verify.yml on 1 and 3 of those hosts, checked as in 3 (no GPU here: verify_require_gpu false,
+#      one benchmark run, 1 GB of free disk);
+#   6. an execution environment without an SSH client fails naming ssh-agent, inside a timeout.
 # Usage: tests/ee/ee_test.sh [<log file>]   (root for the base image, once; Docker; apt through the host network for
 # the GPU hosts' image)
 set -euo pipefail
@@ -55,7 +62,7 @@ layers="$(docker history --no-trunc --format '{{.CreatedBy}}' "$image")"
 if grep -q wheelhouse <<<"$layers"; then fail "a layer of the image holds the wheelhouse"; fi
 if docker run --rm --network none "$image" python3 -m pip show nvidia-ml-py >/dev/null 2>&1; then fail "nvidia-ml-py is in the image"; fi
 
-log "3. AWX-style jobs: site.yml --check on 1 and 3 GPU hosts"
+log "3. AWX-style jobs: site.yml --check on 1 and 3 bare GPU hosts"
 target_image="local/llo-ee-target:$(sha256sum "$REPO_ROOT/tests/ee/target.Dockerfile" | cut -c1-12)"
 if ! docker image inspect "$target_image" >/dev/null 2>&1; then
   docker build -q --network host --build-arg BASE="$("$REPO_ROOT/scripts/build-image.sh" bookworm)" -t "$target_image" \
@@ -63,10 +70,13 @@ if ! docker image inspect "$target_image" >/dev/null 2>&1; then
     || { cat "$work/target-build.log" >&2; fail "the GPU hosts' image could not be built"; }
 fi
 ssh-keygen -q -t ed25519 -N '' -C llo-ee-test -f "$work/id_ed25519"
-read -r -a ports < <("$py" -c 'import socket
-socks = [socket.socket() for _ in range(3)]
+# Six free ports: the hosts' sshd, then their Ollama (step 4).
+read -r -a free < <("$py" -c 'import socket
+socks = [socket.socket() for _ in range(6)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
+ports=("${free[@]:0:3}")
+ollama_ports=("${free[@]:3:3}")
 for n in 1 2 3; do
   name="llo-ee-target$n-$id"
   docker rm -f "$name" >/dev/null 2>&1 || true
@@ -96,10 +106,49 @@ for count in 1 3; do
   "$py" "$job" "$image" playbooks/site.yml "$work/job-$count" "$work/id_ed25519" "${hosts[@]}" --check \
     --expect-recap "$work/recap-$count.json" > "$work/job-$count.json" \
     || fail "the AWX-style job site.yml --check on $count host(s) failed"
-  summary+=("$count host(s): plain $(cat "$work/plain-$count.json") | job $(cat "$work/job-$count.json")")
+  summary+=("site.yml --check, $count host(s): plain $(cat "$work/plain-$count.json") | job $(cat "$work/job-$count.json")")
 done
 
-log "4. without an SSH client: fails naming ssh-agent, and does not hang"
+log "4. converge the 3 hosts by plain ansible-playbook: Ollama (the emulator's release) and my-coder"
+start=$SECONDS
+"$py" "$REPO_ROOT/tests/emulator/build_release.py" --version 0.32.15 --arch amd64 --out "$work/release" >/dev/null
+"$py" "$REPO_ROOT/tests/lab/make_model_store.py" "$work/registry" --padding-mib 0 --model qwen2.5-coder:7b >/dev/null
+{
+  echo "[lab]"
+  for n in 1 2 3; do
+    echo "target$n ansible_host=127.0.0.1 ansible_port=${ports[$((n - 1))]} ollama_listen=127.0.0.1:${ollama_ports[$((n - 1))]}"
+  done
+  echo "[all:vars]"
+  echo "ansible_python_interpreter=/usr/bin/python3"
+  echo "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
+} > "$work/converge.ini"
+# The emulator pulls qwen2.5-coder:7b from this folder instead of registry.ollama.ai (as in molecule scenario site).
+printf '{"ollama_deployment": "native", "ollama_native_archive_src": "%s",
+  "ollama_native_environment_extra": {"OLLAMA_EMULATOR_REGISTRY": "/srv/registry"}}\n' \
+  "$work/release/ollama-linux-amd64.tar.zst" > "$work/converge.json"
+for n in 1 2 3; do docker cp "$work/registry/." "llo-ee-target$n-$id:/srv/registry"; done
+ANSIBLE_HOST_KEY_CHECKING=False "$VENV_DIR/bin/ansible-playbook" -i "$work/converge.ini" -u root --forks 5 \
+  --private-key "$work/id_ed25519" -e "@$work/converge.json" \
+  "$REPO_ROOT/playbooks/native.yml" "$REPO_ROOT/playbooks/models.yml" > "$work/converge.log" 2>&1 \
+  || { tail -n 60 "$work/converge.log" >&2; fail "plain ansible-playbook native.yml models.yml on 3 hosts failed"; }
+summary+=("converge of 3 hosts (native.yml models.yml, plain): $((SECONDS - start)) s")
+
+log "5. AWX-style jobs: verify.yml on 1 and 3 converged hosts"
+echo '{"verify_benchmark_runs": 1, "verify_min_free_disk_gb": 1}' > "$work/verify-vars.json"
+for count in 1 3; do
+  hosts=("${ports[@]:0:$count}")
+  verify_args=(--extravars "$work/verify-vars.json" --ollama-ports "${ollama_ports[@]:0:$count}")
+  "$py" "$job" "$image" playbooks/verify.yml "$work/verify-plain-$count" "$work/id_ed25519" "${hosts[@]}" --plain \
+    "${verify_args[@]}" > "$work/verify-plain-$count.json" || fail "plain ansible-playbook verify.yml on $count host(s) failed"
+  "$py" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["recap"]))' \
+    "$work/verify-plain-$count.json" > "$work/verify-recap-$count.json"
+  "$py" "$job" "$image" playbooks/verify.yml "$work/verify-job-$count" "$work/id_ed25519" "${hosts[@]}" \
+    --expect-recap "$work/verify-recap-$count.json" "${verify_args[@]}" > "$work/verify-job-$count.json" \
+    || fail "the AWX-style job verify.yml on $count host(s) failed"
+  summary+=("verify.yml, $count host(s): plain $(cat "$work/verify-plain-$count.json") | job $(cat "$work/verify-job-$count.json")")
+done
+
+log "6. without an SSH client: fails naming ssh-agent, and does not hang"
 docker build -q --network none -t "$image-no-ssh" - >/dev/null <<EOF2
 FROM $image
 USER root
