@@ -6,16 +6,16 @@ env/settings, env/envvars, env/cmdline, env/ssh_key, inventory/hosts, project/),
 `ansible-runner transmit | docker run -i <ee> ansible-runner worker --private-data-dir=/runner | ansible-runner
 process`, with the execution environment on the host network and the GPU hosts at 127.0.0.1:<port> over SSH.
 
-  awx_job.py IMAGE PLAYBOOK WORK_DIR KEY PORT... [--check] [--expect-recap RECAP.json] [--no-ssh-client] [--plain]
-             [--extravars VARS.json] [--ollama-ports PORT...]
+  awx_job.py IMAGE PLAYBOOK WORK_DIR KEY PORT... [--check] [--expect-recap RECAP.json] [--no-changes]
+             [--no-ssh-client] [--plain] [--extravars VARS.json] [--ollama-ports PORT...]
 
 --extravars adds its variables to the job's extra variables; --ollama-ports gives host N the host variable
 ollama_listen=127.0.0.1:<Nth port> (the hosts share the host network).
 
 Checks the artifacts, not the exit code alone (process can exit 0 on a broken stream): status `successful`, rc 0,
-the playbook_on_stats counts (with --expect-recap, the {host: counts} that --plain printed: those of plain
-ansible-playbook on the same hosts), one
-runner_on_ok per host and task. With --no-ssh-client: the job fails, naming ssh-agent, before the timeout. Prints one
+the playbook_on_stats counts (with --expect-recap, the {host: counts} that --plain printed on these hosts or more:
+those of plain ansible-playbook; with --no-changes, changed 0 for every host, as for verify.yml), one runner_on_ok
+per host and task. With --no-ssh-client: the job fails, naming ssh-agent, before the timeout. Prints one
 line of timings and sizes (JSON) for the caller to report."""
 
 from __future__ import absolute_import, division, print_function
@@ -150,7 +150,7 @@ def artifacts(work):
     return read_artifact(folder, "status"), read_artifact(folder, "rc"), events
 
 
-def check_successful(work, hosts, expected_recap, output):
+def check_successful(work, hosts, expected_recap, output, no_changes=False):
     status, rc, events = artifacts(work)
     problems = []
     if status != "successful":
@@ -165,6 +165,9 @@ def check_successful(work, hosts, expected_recap, output):
     names = ["target%d" % index for index in range(1, len(hosts) + 1)]
     if data.get("failures") or data.get("dark"):
         problems.append("failures %s, unreachable %s" % (data.get("failures"), data.get("dark")))
+    changed = {name: count for name, count in (data.get("changed") or {}).items() if count}
+    if no_changes and changed:
+        problems.append("changed %s: this playbook must change nothing" % changed)
     oks = collections.Counter(
         (e["event_data"].get("task_uuid"), e["event_data"]["host"]) for e in events if e["event"] == "runner_on_ok"
     )
@@ -236,6 +239,7 @@ def main(argv):
     parser.add_argument("ports", nargs="+")
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--expect-recap")
+    parser.add_argument("--no-changes", action="store_true", help="changed must be 0 for every host")
     parser.add_argument("--no-ssh-client", action="store_true")
     parser.add_argument("--plain", action="store_true", help="run it by plain ansible-playbook; print the recap")
     parser.add_argument("--extravars", help="a JSON file of extra variables for the job")
@@ -266,7 +270,7 @@ def main(argv):
             raise AssertionError(
                 "transmit | worker | process exited %s\n%s" % (rc if exited else "not", output[-3000:])
             )
-        result = check_successful(args.work, args.ports, expected, output)
+        result = check_successful(args.work, args.ports, expected, output, args.no_changes)
     result.update(transmit_bytes=size, worker_seconds=round(seconds, 1), hosts=len(args.ports), playbook=args.playbook)
     print(json.dumps(result))
     return 0

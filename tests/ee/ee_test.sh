@@ -11,8 +11,9 @@
 #      models.yml with the emulator's release archive (tests/emulator/build_release.py) and my-coder built on
 #      qwen2.5-coder:7b from a registry on each host (tests/lab/make_model_store.py), as molecule scenario site does;
 #      each host's Ollama on its own 127.0.0.1 port (ollama_listen as a host variable: the hosts share the network);
-#   5. AWX-style jobs: verify.yml on 1 and 3 of those hosts, checked as in 3 (no GPU here: verify_require_gpu false,
-#      one benchmark run, 1 GB of free disk);
+#   5. verify.yml on those hosts, converged once: plain ansible-playbook on the 3 (its wall time, and the per-host
+#      counts), then AWX-style jobs on 1 (an inventory of one) and on 3, each checked as in 3 against those counts and
+#      for changed 0 on every host (no GPU here: verify_require_gpu false, one benchmark run, 1 GB of free disk);
 #   6. an execution environment without an SSH client fails naming ssh-agent, inside a timeout.
 # Usage: tests/ee/ee_test.sh [<log file>]   (root for the base image, once; Docker; apt through the host network for
 # the GPU hosts' image)
@@ -133,19 +134,21 @@ ANSIBLE_HOST_KEY_CHECKING=False "$VENV_DIR/bin/ansible-playbook" -i "$work/conve
   || { tail -n 60 "$work/converge.log" >&2; fail "plain ansible-playbook native.yml models.yml on 3 hosts failed"; }
 summary+=("converge of 3 hosts (native.yml models.yml, plain): $((SECONDS - start)) s")
 
-log "5. AWX-style jobs: verify.yml on 1 and 3 converged hosts"
+log "5. verify.yml on the converged hosts: plain ansible-playbook on 3, then AWX-style jobs on 1 and on 3"
 echo '{"verify_benchmark_runs": 1, "verify_min_free_disk_gb": 1}' > "$work/verify-vars.json"
+verify_args=(--extravars "$work/verify-vars.json" --ollama-ports "${ollama_ports[@]}")
+# One plain run, for the timing next to the jobs and the per-host counts they must show (a host's counts do not
+# depend on how many hosts run with it); verify changes nothing, so every job also checks changed 0 on each host.
+"$py" "$job" "$image" playbooks/verify.yml "$work/verify-plain-3" "$work/id_ed25519" "${ports[@]}" --plain \
+  "${verify_args[@]}" > "$work/verify-plain-3.json" || fail "plain ansible-playbook verify.yml on 3 hosts failed"
+"$py" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["recap"]))' \
+  "$work/verify-plain-3.json" > "$work/verify-recap.json"
+summary+=("verify.yml, 3 hosts: plain $(cat "$work/verify-plain-3.json")")
 for count in 1 3; do
-  hosts=("${ports[@]:0:$count}")
-  verify_args=(--extravars "$work/verify-vars.json" --ollama-ports "${ollama_ports[@]:0:$count}")
-  "$py" "$job" "$image" playbooks/verify.yml "$work/verify-plain-$count" "$work/id_ed25519" "${hosts[@]}" --plain \
-    "${verify_args[@]}" > "$work/verify-plain-$count.json" || fail "plain ansible-playbook verify.yml on $count host(s) failed"
-  "$py" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["recap"]))' \
-    "$work/verify-plain-$count.json" > "$work/verify-recap-$count.json"
-  "$py" "$job" "$image" playbooks/verify.yml "$work/verify-job-$count" "$work/id_ed25519" "${hosts[@]}" \
-    --expect-recap "$work/verify-recap-$count.json" "${verify_args[@]}" > "$work/verify-job-$count.json" \
+  "$py" "$job" "$image" playbooks/verify.yml "$work/verify-job-$count" "$work/id_ed25519" "${ports[@]:0:$count}" \
+    --expect-recap "$work/verify-recap.json" --no-changes "${verify_args[@]}" > "$work/verify-job-$count.json" \
     || fail "the AWX-style job verify.yml on $count host(s) failed"
-  summary+=("verify.yml, $count host(s): plain $(cat "$work/verify-plain-$count.json") | job $(cat "$work/verify-job-$count.json")")
+  summary+=("verify.yml, $count host(s): job $(cat "$work/verify-job-$count.json")")
 done
 
 log "6. without an SSH client: fails naming ssh-agent, and does not hang"
@@ -159,6 +162,7 @@ EOF2
   --no-ssh-client > "$work/no-ssh.json" || fail "the job without an SSH client did not fail as it should"
 summary+=("no SSH client: $(cat "$work/no-ssh.json")")
 
-log "timings (a shared machine: they run slower than alone):"
+log "timings (a shared machine: they run slower than alone; load $(cut -d' ' -f1-3 /proc/loadavg)):"
+summary+=("item ee in all: $SECONDS s")
 printf '    %s\n' "${summary[@]}" >&2
 log "ee: passed"
