@@ -191,7 +191,33 @@ def _duration(declaration, rng):
     ]
     if declaration.get("allow_negative", True) is False:
         values.append(("negative", "-1s"))
+    if declaration.get("reads") == "env":
+        values.append(("a fraction of seconds", "1.5"))
     return values
+
+
+def _records(declaration, rng):
+    fields = declaration["fields"]
+    good = dict((name, _a_good_value(field)) for name, field in fields.items())
+    values = [
+        ("a single mapping, not a list", good),
+        ("a string", "role=user"),
+        ("a list of strings", ["user"]),
+        ("an unknown field", [dict(good, unknown_field="x")]),
+    ]
+    for name, field in sorted(fields.items()):
+        if not field.get("null"):
+            values.append(("no %s" % name, [dict((k, v) for k, v in good.items() if k != name)]))
+        for label, value in bad_values(field, seed=rng.randint(0, 10**6))[:4]:
+            values.append(("%s that is %s" % (name, label), [dict(good, **{name: value})]))
+    return values
+
+
+def _a_good_value(declaration):
+    """A value the declaration accepts, for the fields around the bad one in a record."""
+    if declaration["kind"] == "choice":
+        return declaration["choices"][0]
+    return "text"
 
 
 def _mapping(declaration, rng):
@@ -230,6 +256,7 @@ _BY_KIND = {
     "duration": _duration,
     "mapping": _mapping,
     "model_parameters": _model_parameters,
+    "records": _records,
     "free": lambda declaration, rng: [],
 }
 

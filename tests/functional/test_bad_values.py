@@ -28,6 +28,11 @@ DECLARATIONS = [
     {"kind": "flag"},
     {"kind": "choice", "choices": ["present", "absent"]},
     {"kind": "duration"},
+    {"kind": "duration", "reads": "env", "allow_negative": False},
+    {
+        "kind": "records",
+        "fields": {"role": {"kind": "choice", "choices": ["user", "system"]}, "content": {"kind": "text"}},
+    },
     {"kind": "mapping", "values": {"kind": "text"}},
     {"kind": "model_parameters"},
 ]

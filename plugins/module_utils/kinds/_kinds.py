@@ -25,6 +25,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._endpoint 
 TRUE_WORDS = frozenset(("y", "yes", "on", "1", "true", "t", "1.0"))
 FALSE_WORDS = frozenset(("n", "no", "off", "0", "false", "f", "0.0"))
 VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+WHOLE = re.compile(r"[+-]?[0-9]+")
 DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # Go's time.ParseDuration: a sequence of decimal numbers, each with a unit.
 GO_DURATION = re.compile(r"[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+")
@@ -137,6 +138,8 @@ def _accepts_text(declaration):
 
 
 def _check_text_list(declaration, value):
+    if declaration.get("or_text") and isinstance(value, str):
+        value = [value]
     if not isinstance(value, (list, tuple)):
         _refuse(value)
     item = dict(declaration.get("items") or {"kind": "text"})
@@ -149,6 +152,11 @@ def _check_text_list(declaration, value):
 
 def _accepts_text_list(declaration):
     item = declaration.get("items") or {"kind": "text"}
+    if declaration.get("or_text"):
+        return "one item or a %slist of items, each %s" % (
+            "non-empty " if declaration.get("nonempty") else "",
+            accepts(item),
+        )
     return "a %slist of which each item is %s (a bare string is not a list)" % (
         "non-empty " if declaration.get("nonempty") else "",
         accepts(item),
@@ -274,28 +282,26 @@ def _accepts_choice(declaration):
 
 
 def _check_duration(declaration, value):
-    """As Ollama reads OLLAMA_KEEP_ALIVE and keep_alive: a Go duration ('5m', '1h30m', '-1s'), or a whole number of
-    seconds; a negative value means forever."""
+    """As Ollama reads a duration. reads: api (keep_alive of a request, api.Duration): a number of seconds or a Go
+    duration ('5m', '1h30m'); reads: env (OLLAMA_KEEP_ALIVE, OLLAMA_LOAD_TIMEOUT, envconfig): a Go duration or a whole
+    number of seconds, since Ollama silently takes its default for anything else. Negative means forever."""
     if isinstance(value, bool):
         _refuse(value)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        _refuse(value)
+    env = declaration.get("reads", "api") == "env"
     if isinstance(value, (int, float)):
-        if math.isnan(value) or math.isinf(value):
+        if env and not float(value).is_integer():
             _refuse(value)
-        if declaration.get("allow_negative", True) is False and value < 0:
+        negative = value < 0
+    elif isinstance(value, str):
+        text = value.strip()
+        if (env and WHOLE.fullmatch(text)) or (not env and DECIMAL.fullmatch(text) and "e" not in text.lower()):
+            negative = text.startswith("-")
+        elif text == "0" or GO_DURATION.fullmatch(text):
+            negative = text.startswith("-")
+        else:
             _refuse(value)
-        return
-    if not isinstance(value, str):
-        _refuse(value)
-    text = value.strip()
-    if not text or not text.isascii():
-        _refuse(value)
-    if DECIMAL.fullmatch(text):
-        number = float(text)
-        if math.isnan(number) or math.isinf(number):
-            _refuse(value)
-        negative = number < 0
-    elif GO_DURATION.fullmatch(text):
-        negative = text.startswith("-")
     else:
         _refuse(value)
     if negative and declaration.get("allow_negative", True) is False:
@@ -303,10 +309,36 @@ def _check_duration(declaration, value):
 
 
 def _accepts_duration(declaration):
-    words = "a duration like 5m, 1h30m or 300s (Go units ns, us, ms, s, m, h) or a number of seconds"
+    seconds = "a whole number of seconds" if declaration.get("reads", "api") == "env" else "a number of seconds"
+    words = "a duration like 5m, 1h30m or 300s (Go units ns, us, ms, s, m, h) or %s" % seconds
     if declaration.get("allow_negative", True) is not False:
         words += "; a negative value means forever"
+    else:
+        words += ", not negative"
     return words
+
+
+# ---------------------------------------------------------------- lists of records
+
+
+def _check_records(declaration, value):
+    """A list of mappings, each with only the declared fields; a field whose declaration has no null: true must be
+    there."""
+    fields = declaration["fields"]
+    if not isinstance(value, (list, tuple)):
+        _refuse(value)
+    for record in value:
+        if not isinstance(record, dict) or set(record) - set(fields):
+            _refuse(value)
+        for field, field_declaration in fields.items():
+            if _problem_words(field_declaration, record.get(field)) is not None:
+                _refuse(value)
+
+
+def _accepts_records(declaration):
+    return "a list of mappings, each with %s" % "; ".join(
+        "%s: %s" % (field, accepts(field_declaration)) for field, field_declaration in declaration["fields"].items()
+    )
 
 
 # ---------------------------------------------------------------- mappings and the rest
@@ -357,7 +389,7 @@ def _accepts_free(declaration):
 KINDS = {
     "number": (_check_number, _accepts_number, ("min", "max", "integer")),
     "text": (_check_text, _accepts_text, ("nonempty", "single_line", "max_length")),
-    "text_list": (_check_text_list, _accepts_text_list, ("items", "nonempty")),
+    "text_list": (_check_text_list, _accepts_text_list, ("items", "nonempty", "or_text")),
     "absolute_path": (_check_absolute_path, _accepts_absolute_path, ("not_suffix", "hint")),
     "url": (_check_url, _accepts_url, ("schemes",)),
     "endpoint": (_check_endpoint, _accepts_endpoint, ("nonempty",)),
@@ -365,7 +397,8 @@ KINDS = {
     "version": (_check_version, _accepts_version, ()),
     "flag": (_check_flag, _accepts_flag, ()),
     "choice": (_check_choice, _accepts_choice, ("choices",)),
-    "duration": (_check_duration, _accepts_duration, ("allow_negative",)),
+    "duration": (_check_duration, _accepts_duration, ("allow_negative", "reads")),
+    "records": (_check_records, _accepts_records, ("fields",)),
     "mapping": (_check_mapping, _accepts_mapping, ("values",)),
     "model_parameters": (_check_model_parameters, _accepts_model_parameters, ()),
     "free": (_check_free, _accepts_free, ("why",)),
@@ -390,6 +423,12 @@ def check_declaration(declaration):
     kind = declaration["kind"]
     if kind == "choice" and not isinstance(declaration.get("choices"), (list, tuple)):
         raise ValueError("kind choice needs choices: a list")
+    if kind == "records" and not isinstance(declaration.get("fields"), dict):
+        raise ValueError("kind records needs fields: a mapping of field name to declaration")
+    for field_declaration in (declaration.get("fields") or {}).values() if kind == "records" else ():
+        check_declaration(field_declaration)
+    if kind == "duration" and declaration.get("reads", "api") not in ("api", "env"):
+        raise ValueError("kind duration: reads is api or env")
     if kind == "free" and not declaration.get("why"):
         raise ValueError("kind free needs why: the reason the value has no rule")
     for bound in ("min", "max"):
@@ -419,13 +458,18 @@ def _problem_words(declaration, value):
     return None
 
 
+def _holds_credentials(declaration, value):
+    """A URL or endpoint with user:password@ is never shown."""
+    return declaration["kind"] in ("url", "endpoint") and isinstance(value, str) and "@" in value
+
+
 def problem(declaration, name, value, secret=False):
     """None when ``value`` is of the declared kind, else one line naming ``name``, what it accepts and what it got."""
     check_declaration(declaration)
     refused = _problem_words(declaration, value)
     if refused is None:
         return None
-    secret = secret or declaration.get("secret", False)
+    secret = secret or declaration.get("secret", False) or _holds_credentials(declaration, value)
     given = _given(value, secret)
     if refused.hint and not secret:
         return "%s: %s; it accepts %s, got %s" % (name, refused.hint, accepts(declaration), given)

@@ -19,6 +19,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._kinds impo
 )
 
 NUMBER = {"kind": "number", "min": 0, "max": 3600}
+MESSAGE_FIELDS = {"role": {"kind": "choice", "choices": ["user", "assistant"]}, "content": {"kind": "text"}}
 WHOLE = {"kind": "number", "min": 1, "max": 1000, "integer": True}
 
 GOOD = [
@@ -50,6 +51,12 @@ GOOD = [
     ({"kind": "duration"}, "1h30m"),
     ({"kind": "duration"}, "-1"),
     ({"kind": "duration"}, 300),
+    ({"kind": "duration"}, 1.5),
+    ({"kind": "duration"}, "0"),
+    ({"kind": "duration", "reads": "env"}, "-1"),
+    ({"kind": "duration", "reads": "env"}, "10m"),
+    ({"kind": "text_list", "or_text": True, "items": {"kind": "model_name"}}, "llama3.2"),
+    ({"kind": "records", "fields": MESSAGE_FIELDS}, [{"role": "user", "content": "hi"}]),
     ({"kind": "mapping"}, {"a": 1}),
     ({"kind": "mapping", "values": {"kind": "text"}}, {"a": "b"}),
     ({"kind": "model_parameters"}, {"temperature": 0.2, "stop": ["<eos>"], "num_ctx": "4096"}),
@@ -108,6 +115,12 @@ BAD = [
     ({"kind": "duration"}, "3d"),
     ({"kind": "duration"}, float("nan")),
     ({"kind": "duration", "allow_negative": False}, "-1s"),
+    ({"kind": "duration", "reads": "env"}, "1.5"),
+    ({"kind": "text_list", "or_text": True, "items": {"kind": "model_name"}}, "a,b"),
+    ({"kind": "records", "fields": MESSAGE_FIELDS}, {"role": "user", "content": "hi"}),
+    ({"kind": "records", "fields": MESSAGE_FIELDS}, [{"role": "user"}]),
+    ({"kind": "records", "fields": MESSAGE_FIELDS}, [{"role": "bot", "content": "hi"}]),
+    ({"kind": "records", "fields": MESSAGE_FIELDS}, [{"role": "user", "content": "hi", "extra": 1}]),
     ({"kind": "mapping"}, "a=b"),
     ({"kind": "mapping", "values": {"kind": "text"}}, {"a": ["b"]}),
     ({"kind": "model_parameters"}, {"temperature": float("nan")}),
@@ -136,6 +149,11 @@ def test_the_gguf_hint_is_given():
     assert message.startswith("modelfile_path: this is a GGUF file: use gguf_path")
 
 
+def test_credentials_in_an_endpoint_are_never_shown():
+    message = problem({"kind": "endpoint"}, "host", "http://user:hunter2@host:99999")
+    assert "hunter2" not in message and message.startswith("host accepts")
+
+
 def test_a_secret_value_is_never_shown():
     message = problem({"kind": "url", "schemes": ["https"]}, "token_url", "hunter2-secret", secret=True)
     assert "hunter2" not in message
@@ -151,7 +169,7 @@ def test_a_long_value_is_cut_in_the_message():
 
 
 def test_every_kind_has_words():
-    samples = {"choice": {"choices": ["a"]}, "free": {"why": "because"}}
+    samples = {"choice": {"choices": ["a"]}, "free": {"why": "because"}, "records": {"fields": {"a": {"kind": "text"}}}}
     for kind in KIND_NAMES:
         declaration = dict(samples.get(kind, {}), kind=kind)
         assert accepts(declaration)
