@@ -336,10 +336,9 @@ thresholds:
       elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.local_llm.ollama.plugins.module_utils.benchmark import _method as _benchmark
 from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts as _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.measure import _module as _measuring
 from ansible_collections.local_llm.ollama.plugins.module_utils.measure._generations import (
     Generations,
@@ -349,6 +348,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.measure._gpu_shar
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import find_model, parse_name
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
+    api_kinds,
     client_from_module,
     hide_credentials,
 )
@@ -432,7 +432,7 @@ def run(module):
     return result
 
 
-def main():
+def argument_spec():
     spec = api_argument_spec()
     spec.update(
         model=dict(type="str", required=True),
@@ -449,7 +449,45 @@ def main():
         gpu_bandwidth_gbps=dict(type="float"),
         gather_gpu=dict(type="bool", default=True),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    return spec
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before any request;
+    runs, warmup, num_predict and num_ctx are bounded so that one task cannot ask for unbounded work."""
+    kinds = api_kinds()
+    kinds.update(
+        model={"kind": "model_name"},
+        prompts={"kind": "text_list", "nonempty": True, "items": {"kind": "text", "nonempty": True}},
+        runs={"kind": "number", "integer": True, "min": 1, "max": MAX_RUNS, "unit": "measured requests"},
+        warmup={"kind": "number", "integer": True, "min": 0, "max": MAX_WARMUP, "unit": "unmeasured requests"},
+        num_predict={
+            "kind": "number",
+            "integer": True,
+            "min": _benchmark.MIN_NUM_PREDICT,
+            "max": MAX_NUM_PREDICT,
+            "unit": "tokens",
+        },
+        num_ctx={"kind": "number", "integer": True, "min": 1, "max": MAX_NUM_CTX, "unit": "tokens"},
+        options={"kind": "model_parameters"},
+        keep_alive={"kind": "duration", "reads": "api"},
+        api={"kind": "choice", "choices": ["chat", "generate"]},
+        min_tokens_per_second={"kind": "number", "above": 0, "max": 1000000, "unit": "tokens per second"},
+        require_full_gpu_offload={"kind": "flag"},
+        gpu_bandwidth_gbps={"kind": "number", "above": 0, "max": 1000000, "unit": "GB/s"},
+        gather_gpu={"kind": "flag"},
+    )
+    return kinds
+
+
+MAX_RUNS = 1000
+MAX_WARMUP = 100
+MAX_NUM_PREDICT = 32768
+MAX_NUM_CTX = 2**21
+
+
+def main():
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     hide_credentials(module)
     _measuring.exit_with(module, run, "benchmarking", _benchmark.BenchmarkInputError)
 

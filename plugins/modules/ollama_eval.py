@@ -368,8 +368,6 @@ thresholds:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval import _method as _eval
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._sandbox import Sandbox, SandboxError
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._tasks import (
@@ -378,12 +376,15 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.eval._tasks impor
     read_task_file,
     select_tasks,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.measure import _module as _measuring
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import parse_name
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
+    api_kinds,
     client_from_module,
     hide_credentials,
+    seconds_kind,
 )
 
 EXECUTION_REFUSED = (
@@ -475,7 +476,7 @@ def run(module):
     return result
 
 
-def main():
+def argument_spec():
     spec = api_argument_spec()
     spec.update(
         model=dict(type="str", required=True),
@@ -504,7 +505,49 @@ def main():
         # bundled_tasks.yml as the action plugin read it on the controller (module_utils/eval/_tasks.py says why).
         _bundled_tasks=dict(type="raw"),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    return spec
+
+
+MAX_NUM_PREDICT = 32768
+MAX_NUM_CTX = 2**21
+INT32 = 2**31 - 1
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before any request
+    or sandbox; num_tasks, num_predict and the limits are bounded so that one task cannot ask for unbounded work."""
+    kinds = api_kinds()
+    kinds.update(
+        model={"kind": "model_name"},
+        allow_code_execution={"kind": "flag"},
+        temperature={"kind": "number", "min": 0, "max": 100},
+        seed={"kind": "number", "integer": True, "min": -INT32 - 1, "max": INT32},
+        num_tasks={"kind": "number", "integer": True, "min": 1, "max": 100000},
+        task_ids={"kind": "text_list", "items": {"kind": "text", "nonempty": True, "single_line": True}},
+        languages={"kind": "text_list", "items": {"kind": "choice", "choices": ["python", "go"]}},
+        task_files={"kind": "text_list", "items": {"kind": "absolute_path", "what": "a task file"}},
+        bundled_tasks={"kind": "flag"},
+        num_predict={"kind": "number", "integer": True, "min": 16, "max": MAX_NUM_PREDICT, "unit": "tokens"},
+        num_ctx={"kind": "number", "integer": True, "min": 1, "max": MAX_NUM_CTX, "unit": "tokens"},
+        options={"kind": "model_parameters"},
+        keep_alive={"kind": "duration", "reads": "api"},
+        api={"kind": "choice", "choices": ["chat", "generate"]},
+        task_timeout=seconds_kind("task_timeout"),
+        memory_limit_mb={"kind": "number", "integer": True, "min": 64, "max": 16 * 1024 * 1024, "unit": "MiB"},
+        max_processes={"kind": "number", "integer": True, "min": 1, "max": 100000},
+        sandbox_user={"kind": "text", "nonempty": True, "single_line": True},
+        require_network_isolation={"kind": "flag"},
+        python_interpreter={"kind": "absolute_path", "what": "a Python interpreter"},
+        go_binary={"kind": "absolute_path", "what": "the go binary"},
+        go_build_timeout=seconds_kind("go_build_timeout"),
+        min_pass_rate={"kind": "number", "min": 0, "max": 100, "unit": "percent"},
+        _bundled_tasks={"kind": "free", "why": "internal: the action plugin passes bundled_tasks.yml as it read it"},
+    )
+    return kinds
+
+
+def main():
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     hide_credentials(module)
     _measuring.exit_with(module, run, "evaluating", (_eval.EvalInputError, TaskFileError, SandboxError))
 

@@ -233,16 +233,17 @@ changes:
 
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._desired import desired_spec
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._manager import ModelManager
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import InvalidModelName, normalize_name
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._spec import ModelSpecError
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
+    api_kinds,
     client_from_module,
     hide_credentials,
+    seconds_kind,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._progress import ProgressFile
@@ -281,6 +282,40 @@ def argument_spec():
     return spec
 
 
+GGUF_HINT = "this is a GGUF file: give it as gguf_path (modelfile_path is a Modelfile's text)"
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before any request."""
+    kinds = api_kinds()
+    kinds.update(
+        name={"kind": "model_name"},
+        state={"kind": "choice", "choices": ["present", "absent"]},
+        modelfile={"kind": "text"},
+        modelfile_path={"kind": "absolute_path", "what": "a Modelfile", "not_suffix": ".gguf", "hint": GGUF_HINT},
+        gguf_path={"kind": "absolute_path", "what": "a local GGUF file"},
+        system={"kind": "text"},
+        template={"kind": "text"},
+        parameters={"kind": "model_parameters"},
+        messages={
+            "kind": "records",
+            "fields": {
+                "role": {"kind": "choice", "choices": ["system", "user", "assistant"]},
+                "content": {"kind": "text"},
+            },
+        },
+        license={"kind": "text_list", "or_text": True},
+        adapters={"kind": "text_list", "items": {"kind": "absolute_path", "what": "a GGUF or safetensors adapter"}},
+        quantize={"kind": "text", "nonempty": True, "single_line": True},
+        insecure={"kind": "flag"},
+        pull_timeout=seconds_kind("pull_timeout"),
+        progress={"kind": "flag"},
+        progress_file={"kind": "absolute_path", "what": "the progress file to write"},
+    )
+    kinds["from"] = {"kind": "model_name"}
+    return kinds
+
+
 def run(module):
     params = module.params
     name = normalize_name(params["name"])
@@ -311,8 +346,9 @@ def run(module):
 
 
 def main():
-    module = AnsibleModule(
+    module = KindCheckedModule(
         argument_spec=argument_spec(),
+        kinds=option_kinds(),
         mutually_exclusive=[SOURCES],
         supports_check_mode=True,
     )

@@ -257,6 +257,9 @@ _BY_KIND = {
     "mapping": _mapping,
     "model_parameters": _model_parameters,
     "records": _records,
+    "any_of": lambda declaration, rng: [
+        value for option in declaration["of"] for value in bad_values(option, seed=rng.randint(0, 10**6))
+    ],
     "free": lambda declaration, rng: [],
 }
 

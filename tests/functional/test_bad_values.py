@@ -35,6 +35,7 @@ DECLARATIONS = [
     },
     {"kind": "mapping", "values": {"kind": "text"}},
     {"kind": "model_parameters"},
+    {"kind": "any_of", "of": [{"kind": "url", "schemes": ["https", "file"]}, {"kind": "absolute_path"}]},
 ]
 
 

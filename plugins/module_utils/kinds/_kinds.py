@@ -18,27 +18,33 @@ import math
 import re
 
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import coerce_parameters
-from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import InvalidModelName, parse_name
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import (
+    NAME_HELP,
+    InvalidModelName,
+    parse_name,
+)
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._endpoint import EndpointError, parse_endpoint
 
 # Strings Ansible reads as booleans (ansible.module_utils.parsing.convert_bool).
 TRUE_WORDS = frozenset(("y", "yes", "on", "1", "true", "t", "1.0"))
 FALSE_WORDS = frozenset(("n", "no", "off", "0", "false", "f", "0.0"))
-VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+VERSION_NUMBER = re.compile(r"[0-9]+")
 WHOLE = re.compile(r"[+-]?[0-9]+")
 DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # Go's time.ParseDuration: a sequence of decimal numbers, each with a unit.
 GO_DURATION = re.compile(r"[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+")
 SHOWN_LIMIT = 60
+OPTION_TOKEN = "\x00option\x00"
 
 
 class _Refused(Exception):
     """Raised inside a check: the words after 'got' (what was given), or a hint replacing the usual sentence."""
 
-    def __init__(self, given, hint=None):
+    def __init__(self, given, hint=None, complete=False):
         Exception.__init__(self, given)
         self.given = given
         self.hint = hint
+        self.complete = complete
 
 
 def _shown(value):
@@ -70,8 +76,10 @@ def _given(value, secret):
     return "a %s (not shown: the option is secret)" % type(value).__name__
 
 
-def _refuse(value, hint=None):
-    raise _Refused(value, hint)
+def _refuse(value, hint=None, complete=False):
+    """Refuse ``value``; ``hint`` says why, ``complete`` when the hint (of the parser that owns the kind) already
+    says what is accepted, the option standing as OPTION_TOKEN in it."""
+    raise _Refused(value, hint, complete)
 
 
 # ---------------------------------------------------------------- numbers
@@ -94,14 +102,21 @@ def _check_number(declaration, value):
         _refuse(value)
     if declaration.get("integer") and not float(number).is_integer():
         _refuse(value)
-    low, high = declaration.get("min"), declaration.get("max")
+    low, high, above = declaration.get("min"), declaration.get("max"), declaration.get("above")
     if (low is not None and number < low) or (high is not None and number > high):
+        _refuse(value)
+    if above is not None and not number > above:
         _refuse(value)
 
 
 def _accepts_number(declaration):
     words = "a whole number" if declaration.get("integer") else "a finite number"
+    if declaration.get("unit"):
+        words += " of %s" % declaration["unit"]
     low, high = declaration.get("min"), declaration.get("max")
+    if declaration.get("above") is not None:
+        words += " greater than %s" % declaration["above"]
+        return words + (" and at most %s" % high if high is not None else "")
     if low is not None and high is not None:
         return "%s from %s to %s" % (words, low, high)
     if low is not None:
@@ -123,6 +138,8 @@ def _check_text(declaration, value):
         _refuse(value)
     if declaration.get("max_length") is not None and len(value) > declaration["max_length"]:
         _refuse(value)
+    if declaration.get("prefix") and not value.lstrip().startswith(declaration["prefix"]):
+        _refuse(value)
 
 
 def _accepts_text(declaration):
@@ -132,9 +149,11 @@ def _accepts_text(declaration):
     if declaration.get("single_line"):
         words.append("single-line")
     words.append("string")
+    if declaration.get("prefix"):
+        words.append("starting with %s" % declaration["prefix"])
     if declaration.get("max_length") is not None:
         words.append("of at most %d characters" % declaration["max_length"])
-    return " ".join(words) + " (not a list or mapping)"
+    return " ".join(words)
 
 
 def _check_text_list(declaration, value):
@@ -143,9 +162,9 @@ def _check_text_list(declaration, value):
     if not isinstance(value, (list, tuple)):
         _refuse(value)
     item = dict(declaration.get("items") or {"kind": "text"})
-    for element in value:
+    for index, element in enumerate(value):
         if _problem_words(item, element) is not None:
-            _refuse(value)
+            _refuse(value, problem(item, "%s: item %d" % (OPTION_TOKEN, index + 1), element), True)
     if declaration.get("nonempty") and not value:
         _refuse(value)
 
@@ -153,10 +172,7 @@ def _check_text_list(declaration, value):
 def _accepts_text_list(declaration):
     item = declaration.get("items") or {"kind": "text"}
     if declaration.get("or_text"):
-        return "one item or a %slist of items, each %s" % (
-            "non-empty " if declaration.get("nonempty") else "",
-            accepts(item),
-        )
+        return "%s, or a %slist of them" % (accepts(item), "non-empty " if declaration.get("nonempty") else "")
     return "a %slist of which each item is %s (a bare string is not a list)" % (
         "non-empty " if declaration.get("nonempty") else "",
         accepts(item),
@@ -178,6 +194,8 @@ def _check_absolute_path(declaration, value):
 
 def _accepts_absolute_path(declaration):
     words = "an absolute path (starting with /) without spaces or line breaks"
+    if declaration.get("what"):
+        words = "the absolute path of %s (starting with /, without spaces or line breaks)" % declaration["what"]
     if declaration.get("not_suffix"):
         words += ", not a %s file" % declaration["not_suffix"]
     return words
@@ -199,6 +217,9 @@ def _check_url(declaration, value):
     scheme, sep, rest = value.partition("://")
     if not sep or scheme.lower() not in schemes:
         _refuse(value)
+    if scheme.lower() == "file":
+        _check_absolute_path({}, rest)
+        return
     authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     if not authority or "@" in authority or not authority.isascii() or not _ascii_port(authority):
         _refuse(value)
@@ -216,9 +237,9 @@ def _check_endpoint(declaration, value):
     if not isinstance(value, str):
         _refuse(value)
     try:
-        parse_endpoint(value, option="endpoint")
-    except EndpointError:
-        _refuse(value)
+        parse_endpoint(value, option=OPTION_TOKEN)
+    except EndpointError as exc:
+        _refuse(value, "%s" % exc, complete=True)
     if declaration.get("nonempty", True) and not value.strip():
         _refuse(value)
 
@@ -235,10 +256,10 @@ def _check_model_name(declaration, value):
         _refuse(value)
     try:
         parse_name(value)
-    except InvalidModelName:
-        _refuse(value)
+    except InvalidModelName as exc:
+        _refuse(value, "%s" % exc, complete=True)
     if value != value.strip():
-        _refuse(value)
+        _refuse(value, "model name %s has spaces or line breaks around it; %s" % (_shown(value), NAME_HELP), True)
 
 
 def _accepts_model_name(declaration):
@@ -246,12 +267,23 @@ def _accepts_model_name(declaration):
 
 
 def _check_version(declaration, value):
-    if not isinstance(value, str) or not VERSION.fullmatch(value) or not value.isascii():
+    fewest, most = declaration.get("parts") or (3, 3)
+    if not isinstance(value, str) or not value.isascii():
+        _refuse(value)
+    numbers = value.split(".")
+    if not fewest <= len(numbers) <= most or not all(VERSION_NUMBER.fullmatch(number) for number in numbers):
         _refuse(value)
 
 
 def _accepts_version(declaration):
-    return "a version X.Y.Z of digits, for example 0.32.15 (no 'v', not 'latest')"
+    fewest, most = declaration.get("parts") or (3, 3)
+    if (fewest, most) == (3, 3):
+        return "a version X.Y.Z of digits, for example 0.32.15 (no 'v', not 'latest')"
+    return "a version of %d to %d numbers and dots, for example %s (no 'v', not 'latest')" % (
+        fewest,
+        most,
+        " or ".join(".".join(["550", "54", "15"][:count]) for count in sorted({fewest, most})),
+    )
 
 
 def _check_flag(declaration, value):
@@ -368,7 +400,7 @@ def _check_model_parameters(declaration, value):
     try:
         coerce_parameters(value)
     except ValueError as exc:
-        _refuse(value, "%s" % exc)
+        _refuse(value, "%s" % exc, complete=True)
 
 
 def _accepts_model_parameters(declaration):
@@ -376,6 +408,15 @@ def _accepts_model_parameters(declaration):
         "a mapping of Ollama PARAMETER names to values of their type (numbers finite, integers whole, "
         "stop a list of strings)"
     )
+
+
+def _check_any_of(declaration, value):
+    if all(_problem_words(option, value) is not None for option in declaration["of"]):
+        _refuse(value)
+
+
+def _accepts_any_of(declaration):
+    return ", or ".join(accepts(option) for option in declaration["of"])
 
 
 def _check_free(declaration, value):
@@ -387,20 +428,21 @@ def _accepts_free(declaration):
 
 
 KINDS = {
-    "number": (_check_number, _accepts_number, ("min", "max", "integer")),
-    "text": (_check_text, _accepts_text, ("nonempty", "single_line", "max_length")),
+    "number": (_check_number, _accepts_number, ("min", "max", "above", "integer", "unit")),
+    "text": (_check_text, _accepts_text, ("nonempty", "single_line", "max_length", "prefix")),
     "text_list": (_check_text_list, _accepts_text_list, ("items", "nonempty", "or_text")),
-    "absolute_path": (_check_absolute_path, _accepts_absolute_path, ("not_suffix", "hint")),
+    "absolute_path": (_check_absolute_path, _accepts_absolute_path, ("not_suffix", "hint", "what")),
     "url": (_check_url, _accepts_url, ("schemes",)),
     "endpoint": (_check_endpoint, _accepts_endpoint, ("nonempty",)),
     "model_name": (_check_model_name, _accepts_model_name, ()),
-    "version": (_check_version, _accepts_version, ()),
+    "version": (_check_version, _accepts_version, ("parts",)),
     "flag": (_check_flag, _accepts_flag, ()),
     "choice": (_check_choice, _accepts_choice, ("choices",)),
     "duration": (_check_duration, _accepts_duration, ("allow_negative", "reads")),
     "records": (_check_records, _accepts_records, ("fields",)),
     "mapping": (_check_mapping, _accepts_mapping, ("values",)),
     "model_parameters": (_check_model_parameters, _accepts_model_parameters, ()),
+    "any_of": (_check_any_of, _accepts_any_of, ("of",)),
     "free": (_check_free, _accepts_free, ("why",)),
 }
 KIND_NAMES = frozenset(KINDS)
@@ -429,9 +471,14 @@ def check_declaration(declaration):
         check_declaration(field_declaration)
     if kind == "duration" and declaration.get("reads", "api") not in ("api", "env"):
         raise ValueError("kind duration: reads is api or env")
+    if kind == "any_of":
+        if not isinstance(declaration.get("of"), list) or not declaration["of"]:
+            raise ValueError("kind any_of needs of: a list of declarations")
+        for option in declaration["of"]:
+            check_declaration(option)
     if kind == "free" and not declaration.get("why"):
         raise ValueError("kind free needs why: the reason the value has no rule")
-    for bound in ("min", "max"):
+    for bound in ("min", "max", "above"):
         limit = declaration.get(bound)
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float))):
             raise ValueError("kind number: %s must be a number, got %r" % (bound, limit))
@@ -469,8 +516,15 @@ def problem(declaration, name, value, secret=False):
     refused = _problem_words(declaration, value)
     if refused is None:
         return None
-    secret = secret or declaration.get("secret", False) or _holds_credentials(declaration, value)
-    given = _given(value, secret)
+    secret = secret or declaration.get("secret", False)
+    if value is None:
+        return "%s is required; it accepts %s" % (name, accepts(declaration))
+    if isinstance(value, str) and not value.strip() and declaration["kind"] not in ("text", "any_of"):
+        return "%s is empty; it accepts %s" % (name, accepts(declaration))
+    if refused.hint and refused.complete and not secret:
+        hint = refused.hint.replace(OPTION_TOKEN, name)
+        return hint if refused.hint != hint else "%s: %s" % (name, hint)
+    given = _given(value, secret or _holds_credentials(declaration, value))
     if refused.hint and not secret:
         return "%s: %s; it accepts %s, got %s" % (name, refused.hint, accepts(declaration), given)
     return "%s accepts %s, got %s" % (name, accepts(declaration), given)

@@ -198,8 +198,8 @@ def coerce_parameters(parameters):
     for name, value in parameters.items():
         if name in LIST_PARAMETERS and not isinstance(value, (list, tuple)):
             raise ValueError(
-                "parameter %r: expected a list of strings (one per stop sequence), got %r; write %s: [%r]"
-                % (name, value, name, value)
+                "parameter %r: expected a list of strings (one per stop sequence), got %r%s"
+                % (name, value, "; write %s: [%r]" % (name, value) if isinstance(value, str) else "")
             )
     return dict((name, coerce_parameter(name, value)) for name, value in parameters.items())
 

@@ -20,6 +20,31 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._kinds impo
 
 NUMBER = {"kind": "number", "min": 0, "max": 3600}
 MESSAGE_FIELDS = {"role": {"kind": "choice", "choices": ["user", "assistant"]}, "content": {"kind": "text"}}
+# The kinds whose own parser (ollama/_endpoint.py, model/_names.py) says what is wrong and what is accepted.
+OWN_PARSER_HELP = {
+    "endpoint": "use [http:// or https://]HOST[:PORT] with a port in 1-65535",
+    "model_name": "[host/][namespace/]model[:tag]",
+    "model_parameters": "parameter",
+}
+
+
+def _what_it_accepts(declaration, value):
+    """The words a message must hold: the kind's, its own parser's, or, for a list whose item is wrong, the item's."""
+    if declaration["kind"] == "text_list" and isinstance(value, (list, str)) and not isinstance(value, str):
+        declaration = declaration.get("items") or {"kind": "text"}
+    if declaration["kind"] == "text_list" and declaration.get("or_text") and isinstance(value, str):
+        declaration = declaration["items"]
+    return OWN_PARSER_HELP.get(declaration["kind"], accepts(declaration))
+
+
+KEY_SOURCE = {
+    "kind": "any_of",
+    "of": [
+        {"kind": "url", "schemes": ["https", "http", "file"]},
+        {"kind": "absolute_path"},
+        {"kind": "text", "prefix": "-----BEGIN PGP"},
+    ],
+}
 WHOLE = {"kind": "number", "min": 1, "max": 1000, "integer": True}
 
 GOOD = [
@@ -42,6 +67,9 @@ GOOD = [
     ({"kind": "endpoint"}, "127.0.0.1:11434"),
     ({"kind": "endpoint"}, "https://ollama.example.com"),
     ({"kind": "model_name"}, "llama3.2:3b"),
+    (KEY_SOURCE, "file:///etc/apt/key.asc"),
+    (KEY_SOURCE, "/etc/apt/key.asc"),
+    (KEY_SOURCE, "  -----BEGIN PGP PUBLIC KEY BLOCK-----\nabc"),
     ({"kind": "model_name"}, "myuser/mymodel:v1"),
     ({"kind": "version"}, "0.32.15"),
     ({"kind": "flag"}, True),
@@ -101,6 +129,9 @@ BAD = [
     ({"kind": "endpoint"}, "127.0.0.1:\u0663"),
     ({"kind": "endpoint"}, "ftp://127.0.0.1"),
     ({"kind": "model_name"}, "name\n/x"),
+    (KEY_SOURCE, "ftp://example.com/key"),
+    (KEY_SOURCE, "file://relative/key"),
+    (KEY_SOURCE, "relative/key"),
     ({"kind": "model_name"}, "name\n"),
     ({"kind": "model_name"}, ""),
     ({"kind": "version"}, "v0.32.15"),
@@ -139,7 +170,7 @@ def test_bad_values_name_the_option_and_what_it_accepts(declaration, value):
     message = problem(declaration, "my_option", value)
     assert message is not None
     assert message.startswith("my_option")
-    assert accepts(declaration) in message
+    assert _what_it_accepts(declaration, value) in message
     assert "\n" not in message
 
 
@@ -151,7 +182,7 @@ def test_the_gguf_hint_is_given():
 
 def test_credentials_in_an_endpoint_are_never_shown():
     message = problem({"kind": "endpoint"}, "host", "http://user:hunter2@host:99999")
-    assert "hunter2" not in message and message.startswith("host accepts")
+    assert "hunter2" not in message and message.startswith("host holds credentials")
 
 
 def test_a_secret_value_is_never_shown():
@@ -169,7 +200,12 @@ def test_a_long_value_is_cut_in_the_message():
 
 
 def test_every_kind_has_words():
-    samples = {"choice": {"choices": ["a"]}, "free": {"why": "because"}, "records": {"fields": {"a": {"kind": "text"}}}}
+    samples = {
+        "choice": {"choices": ["a"]},
+        "free": {"why": "because"},
+        "records": {"fields": {"a": {"kind": "text"}}},
+        "any_of": {"of": [{"kind": "text"}]},
+    }
     for kind in KIND_NAMES:
         declaration = dict(samples.get(kind, {}), kind=kind)
         assert accepts(declaration)
