@@ -310,7 +310,9 @@ FILE_CASES = [
           "Modelfile", absent=["GGUF"]),
     model("modelfile_path directory", {"modelfile_path": "{dir}/adir"}, "modelfile_path:", "Modelfile", absent=["GGUF"]),
     model("modelfile_path empty", {"modelfile_path": ""}, "modelfile_path is empty", "Modelfile", absent=["GGUF"]),
-    model("modelfile_path not UTF-8", {"modelfile_path": "{dir}/latin1/Modelfile"}, "modelfile_path:", "cannot read", "utf-8"),
+    model("modelfile_path not UTF-8", {"modelfile_path": "{dir}/latin1/Modelfile"}, "modelfile_path:", "not a Modelfile", "UTF-8"),
+    model("modelfile_path a GGUF file", {"modelfile_path": "{dir}/weights.bin"}, "modelfile_path:", "GGUF file", "gguf_path"),
+    model("modelfile_path a .gguf name", {"modelfile_path": "{dir}/not.gguf"}, "modelfile_path: this is a GGUF file", "gguf_path"),
     # A relative FROM is looked for next to the Modelfile, and the message says where it looked.
     model("modelfile_path relative FROM missing next to it", {"modelfile_path": "{dir}/elsewhere/Modelfile"},
           "FROM ./weights.gguf", "{dir}/elsewhere/weights.gguf", "no such file"),
@@ -799,6 +801,7 @@ def files(tmp_path_factory):
     (base / "adir").mkdir()
     (base / "not.gguf").write_text("this is a text file, not GGUF weights\n")
     (base / "empty.gguf").write_bytes(b"")
+    make_gguf(str(base / "weights.bin"))
     for folder, content in (
         ("latin1", b"FROM llama3.2\nSYSTEM caf\xe9\n"),
         ("elsewhere", b"FROM ./weights.gguf\n"),

@@ -189,3 +189,12 @@ def test_check_mode_measures_and_reports_no_change(coder):
     run = benchmark(coder, check=True, model="coder:7b", runs=2)
     assert run.returncode == 0 and run["changed"] is False, run.result
     assert len(run["runs"]) == 2 and len(generation_requests(coder)) == 3
+
+
+def test_the_deadline_stops_the_requests_and_says_what_to_change(make_emulator):
+    """At 20 tokens/s each 32-token request takes ~1.6 s: with deadline=1 the second request is never sent."""
+    emu = make_emulator(tokens_per_second={"coder:7b": 20.0}, prompt_tokens_per_second=PROMPT_RATE)
+    emu.seed_local_model("coder:7b")
+    run = benchmark(emu, model="coder:7b", runs=50, warmup=0, deadline=1)
+    assert_clean_failure(run, "deadline=1 s passed after 1 of 50 requests", "lower runs or num_predict")
+    assert len(generation_requests(emu)) == 1
