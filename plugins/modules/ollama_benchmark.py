@@ -60,7 +60,7 @@ options:
   num_predict:
     description:
       - Number of tokens every request generates (Ollama option C(num_predict)), so all runs do the same work.
-      - V(16) to V(32768); fewer than 16 make the rate noisy, since Ollama reports generation time in whole
+      - V(16) to V(1048576); fewer than 16 make the rate noisy, since Ollama reports generation time in whole
         microseconds.
     type: int
     default: 128
@@ -494,7 +494,7 @@ def option_kinds():
 
 MAX_RUNS = 1000
 MAX_WARMUP = 100
-MAX_NUM_PREDICT = 32768
+MAX_NUM_PREDICT = 2**20
 MAX_NUM_CTX = 2**21
 
 

@@ -79,7 +79,7 @@ options:
     default: true
   num_predict:
     description:
-      - Maximum tokens per answer (Ollama option C(num_predict)), V(16) to V(32768); a longer answer is cut there.
+      - Maximum tokens per answer (Ollama option C(num_predict)), V(16) to V(1048576); a longer answer is cut there.
     type: int
     default: 1024
   num_ctx:
@@ -510,7 +510,7 @@ def argument_spec():
     return spec
 
 
-MAX_NUM_PREDICT = 32768
+MAX_NUM_PREDICT = 2**20
 MAX_NUM_CTX = 2**21
 INT32 = 2**31 - 1
 

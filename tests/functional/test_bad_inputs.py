@@ -144,7 +144,7 @@ def userinfo(value):
 
 def seconds(option, value, largest):
     """The words of a duration option's kind (kinds/_kinds.py): the option, the unit, the range and the value."""
-    return "%s accepts a whole number of seconds from" % option, "to %d, got the number %s" % (largest, value)
+    return "%s accepts a whole number of seconds" % option, "to %d, got the number %s" % (largest, value)
 
 
 def slow_pull(ctx):
@@ -380,8 +380,8 @@ BENCHMARK_CASES = [
     bench("benchmark runs text", {"runs": "three"}, "runs accepts a whole number", "'three'"),
     bench("benchmark runs 2.5", {"runs": 2.5}, "runs accepts a whole number", "2.5"),
     bench("benchmark warmup -1", {"warmup": -1}, "warmup accepts a whole number of unmeasured requests from 0 to 100"),
-    bench("benchmark num_predict 0", {"num_predict": 0}, "num_predict accepts a whole number of tokens from 16 to 32768"),
-    bench("benchmark num_predict 15", {"num_predict": 15}, "num_predict accepts a whole number of tokens from 16 to 32768"),
+    bench("benchmark num_predict 0", {"num_predict": 0}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
+    bench("benchmark num_predict 15", {"num_predict": 15}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
     bench("benchmark num_ctx 0", {"num_ctx": 0}, "num_ctx accepts a whole number of tokens from 1 to 2097152"),
     bench("benchmark min_tokens_per_second 0", {"min_tokens_per_second": 0}, "min_tokens_per_second", "greater than 0"),
     bench("benchmark min_tokens_per_second -5", {"min_tokens_per_second": -5}, "min_tokens_per_second", "greater than 0"),

@@ -163,11 +163,11 @@ def test_missing_model_fails_clearly_without_generating(emulator):
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        ({"runs": 0}, "runs must be at least 1"),
-        ({"num_predict": 4}, "num_predict must be at least 16"),
+        ({"runs": 0}, "runs accepts a whole number of measured requests from 1 to 1000, got the number 0"),
+        ({"num_predict": 4}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
         ({"options": {"num_ctx": 2048}}, "options must not contain num_ctx"),
-        ({"prompts": []}, "prompts must be a non-empty list"),
-        ({"api": "embed"}, "value of api must be one of: chat, generate"),
+        ({"prompts": []}, "prompts accepts a non-empty list"),
+        ({"api": "embed"}, "api accepts one of chat, generate, got the string 'embed'"),
         ({"model": "bad name!"}, "model: model name 'bad name!' has an invalid model part"),
     ],
 )
