@@ -97,7 +97,6 @@ msg:
 import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible.module_utils.urls import fetch_url
 
@@ -107,6 +106,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.host._openpgp imp
     primary_fingerprints,
     unpinned,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 
 _FINGERPRINT = re.compile(r"^([0-9A-F]{40}|[0-9A-F]{64})$")
 
@@ -154,18 +154,42 @@ def read_key(module):
     return response.read()
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec={
-            "src": {"type": "str", "required": True},
-            "dest": {"type": "path", "required": True},
-            "fingerprints": {"type": "list", "elements": "str", "required": True},
-            "name": {"type": "str", "default": "the signing key"},
-            "allow_http": {"type": "bool", "default": False},
-            "timeout": {"type": "int", "default": 30},
+def argument_spec():
+    return {
+        "src": {"type": "str", "required": True},
+        "dest": {"type": "path", "required": True},
+        "fingerprints": {"type": "list", "elements": "str", "required": True},
+        "name": {"type": "str", "default": "the signing key"},
+        "allow_http": {"type": "bool", "default": False},
+        "timeout": {"type": "int", "default": 30},
+    }
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before anything is read."""
+    return {
+        "src": {
+            "kind": "any_of",
+            "of": [
+                {"kind": "url", "schemes": ["https", "http", "file"]},
+                {"kind": "absolute_path"},
+                {"kind": "text", "prefix": "-----BEGIN PGP"},
+            ],
         },
-        supports_check_mode=True,
-    )
+        "dest": {"kind": "absolute_path", "what": "the keyring file to write"},
+        "fingerprints": {
+            "kind": "text_list",
+            "nonempty": True,
+            "items": {"kind": "text", "nonempty": True, "single_line": True},
+        },
+        "name": {"kind": "text", "nonempty": True, "single_line": True},
+        "allow_http": {"kind": "flag"},
+        "timeout": {"kind": "number", "integer": True, "min": 1, "max": 86400, "unit": "seconds"},
+    }
+
+
+def main():
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     name = module.params["name"]
     pinned = [normalize_fingerprint(value) for value in module.params["fingerprints"]]
     bad = [value for value in pinned if not _FINGERPRINT.match(value)]

@@ -168,19 +168,27 @@ error:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.local_llm.ollama.plugins.module_utils.host._docker_engine import gather
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
+
+
+def argument_spec():
+    return {
+        "timeout": {"type": "int", "default": 30},
+        "socket": {"type": "path", "default": "/var/run/docker.sock"},
+    }
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given."""
+    return {
+        "timeout": {"kind": "number", "integer": True, "min": 1, "max": 86400, "unit": "seconds"},
+        "socket": {"kind": "absolute_path", "what": "the Docker engine's socket"},
+    }
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "timeout": {"type": "int", "default": 30},
-            "socket": {"type": "path", "default": "/var/run/docker.sock"},
-        },
-        supports_check_mode=True,
-    )
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     timeout = module.params["timeout"]
     if timeout <= 0:
         module.fail_json(msg="timeout must be a positive number of seconds, got %d" % timeout)

@@ -280,11 +280,10 @@ ansible_facts:
                   sample: 4896
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts as _gpu
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama import _version
-from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import check_seconds
+from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import check_seconds, seconds_kind
 
 TIMEOUT_MEANING = "how long each nvidia-smi call may take"
 
@@ -330,16 +329,27 @@ def unmet_requirements(params, facts):
     return problems
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            require=dict(type="bool", default=False),
-            min_memory_mb=dict(type="int"),
-            min_driver_version=dict(type="str"),
-            timeout=dict(type="int", default=_gpu.NVIDIA_SMI_TIMEOUT),
-        ),
-        supports_check_mode=True,
+def argument_spec():
+    return dict(
+        require=dict(type="bool", default=False),
+        min_memory_mb=dict(type="int"),
+        min_driver_version=dict(type="str"),
+        timeout=dict(type="int", default=_gpu.NVIDIA_SMI_TIMEOUT),
     )
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given."""
+    return dict(
+        require={"kind": "flag"},
+        min_memory_mb={"kind": "number", "integer": True, "min": 1, "max": 16 * 1024 * 1024, "unit": "MiB"},
+        min_driver_version={"kind": "version", "parts": [1, 3]},
+        timeout=dict(seconds_kind("timeout"), unit="seconds for each nvidia-smi call"),
+    )
+
+
+def main():
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     validate_options(module)
     try:
         facts = _gpu.gather_host_gpu_facts(

@@ -46,15 +46,16 @@ options:
     type: bool
     default: false
   temperature:
-    description: Sampling temperature of every request; V(0) makes the answers repeatable.
+    description: Sampling temperature of every request, V(0) to V(100); V(0) makes the answers repeatable.
     type: float
     default: 0
   seed:
-    description: Sampling seed of every request.
+    description: Sampling seed of every request (a 32-bit integer).
     type: int
     default: 42
   num_tasks:
-    description: Run only the first this many tasks (after O(task_ids) and O(languages)); all when not set.
+    description:
+      - Run only the first this many tasks (after O(task_ids) and O(languages)), V(1) to V(100000); all when not set.
     type: int
   task_ids:
     description: Run only the tasks with these ids (for example V(py-lru-cache)).
@@ -77,11 +78,12 @@ options:
     type: bool
     default: true
   num_predict:
-    description: Maximum tokens per answer (Ollama option C(num_predict)); a longer answer is cut there.
+    description:
+      - Maximum tokens per answer (Ollama option C(num_predict)), V(16) to V(1048576); a longer answer is cut there.
     type: int
     default: 1024
   num_ctx:
-    description: Context length to load the model with (Ollama option C(num_ctx)).
+    description: Context length to load the model with (Ollama option C(num_ctx)), V(1) to V(2097152).
     type: int
     default: 4096
   options:
@@ -106,7 +108,7 @@ options:
     type: int
     default: 10
   memory_limit_mb:
-    description: Memory limit of one run in MiB (address space for Python, data segment for Go).
+    description: Memory limit of one run in MiB (address space for Python, data segment for Go), at least V(64).
     type: int
     default: 512
   max_processes:
@@ -368,8 +370,6 @@ thresholds:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval import _method as _eval
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._sandbox import Sandbox, SandboxError
 from ansible_collections.local_llm.ollama.plugins.module_utils.eval._tasks import (
@@ -378,12 +378,15 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.eval._tasks impor
     read_task_file,
     select_tasks,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.measure import _module as _measuring
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import parse_name
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
+    api_kinds,
     client_from_module,
     hide_credentials,
+    seconds_kind,
 )
 
 EXECUTION_REFUSED = (
@@ -475,7 +478,7 @@ def run(module):
     return result
 
 
-def main():
+def argument_spec():
     spec = api_argument_spec()
     spec.update(
         model=dict(type="str", required=True),
@@ -504,7 +507,49 @@ def main():
         # bundled_tasks.yml as the action plugin read it on the controller (module_utils/eval/_tasks.py says why).
         _bundled_tasks=dict(type="raw"),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    return spec
+
+
+MAX_NUM_PREDICT = 2**20
+MAX_NUM_CTX = 2**21
+INT32 = 2**31 - 1
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before any request
+    or sandbox; num_tasks, num_predict and the limits are bounded so that one task cannot ask for unbounded work."""
+    kinds = api_kinds()
+    kinds.update(
+        model={"kind": "model_name"},
+        allow_code_execution={"kind": "flag"},
+        temperature={"kind": "number", "min": 0, "max": 100},
+        seed={"kind": "number", "integer": True, "min": -INT32 - 1, "max": INT32},
+        num_tasks={"kind": "number", "integer": True, "min": 1, "max": 100000},
+        task_ids={"kind": "text_list", "items": {"kind": "text", "nonempty": True, "single_line": True}},
+        languages={"kind": "text_list", "items": {"kind": "choice", "choices": ["python", "go"]}},
+        task_files={"kind": "text_list", "items": {"kind": "absolute_path", "what": "a task file"}},
+        bundled_tasks={"kind": "flag"},
+        num_predict={"kind": "number", "integer": True, "min": 16, "max": MAX_NUM_PREDICT, "unit": "tokens"},
+        num_ctx={"kind": "number", "integer": True, "min": 1, "max": MAX_NUM_CTX, "unit": "tokens"},
+        options={"kind": "model_parameters"},
+        keep_alive={"kind": "duration", "reads": "api"},
+        api={"kind": "choice", "choices": ["chat", "generate"]},
+        task_timeout=seconds_kind("task_timeout"),
+        memory_limit_mb={"kind": "number", "integer": True, "min": 64, "max": 16 * 1024 * 1024, "unit": "MiB"},
+        max_processes={"kind": "number", "integer": True, "min": 1, "max": 100000},
+        sandbox_user={"kind": "text", "nonempty": True, "single_line": True},
+        require_network_isolation={"kind": "flag"},
+        python_interpreter={"kind": "absolute_path", "what": "a Python interpreter"},
+        go_binary={"kind": "absolute_path", "what": "the go binary"},
+        go_build_timeout=seconds_kind("go_build_timeout"),
+        min_pass_rate={"kind": "number", "min": 0, "max": 100, "unit": "percent"},
+        _bundled_tasks={"kind": "free", "why": "internal: the action plugin passes bundled_tasks.yml as it read it"},
+    )
+    return kinds
+
+
+def main():
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     hide_credentials(module)
     _measuring.exit_with(module, run, "evaluating", (_eval.EvalInputError, TaskFileError, SandboxError))
 

@@ -56,7 +56,8 @@ options:
     type: str
   modelfile_path:
     description:
-      - Path of a Modelfile on the managed host; relative C(FROM)/C(ADAPTER) paths are relative to its folder.
+      - Absolute path of a Modelfile on the managed host; relative C(FROM)/C(ADAPTER) paths are relative to its
+        folder. A C(.gguf) file is refused with a hint to give it as O(gguf_path).
     type: path
   from:
     description:
@@ -78,7 +79,8 @@ options:
   parameters:
     description:
       - Model parameters (C(num_ctx), C(temperature), C(stop), ...), typed the way the ollama CLI types them.
-      - Unknown, removed or wrongly typed parameters are rejected before any request; C(stop) is always a list.
+      - Unknown, removed or wrongly typed parameters (NaN and infinity included) are rejected before any request;
+        C(stop) is a list of strings (a bare string is refused).
       - Merged over the base model's parameters (lists replaced whole).
     type: dict
   messages:
@@ -137,6 +139,9 @@ options:
       - Where the module writes its progress. Set by the action plugin; leave it unset.
     type: path
 notes:
+  - Every option's value is checked against its kind (a string, a list of strings, a number in a range, an
+    absolute path...) as the task gave it, before any request; a list is never read as a string nor a string as
+    a list, and all problems are reported at once.
   - Offline hosts cannot pull. Import the model with O(gguf_path), or copy a seeded model store
     (C(blobs/) and C(manifests/)) into the server's C(OLLAMA_MODELS) directory.
   - Servers older than 0.5.5 receive the old C(modelfile) form of C(/api/create); C(GET /api/version) is asked
@@ -233,16 +238,17 @@ changes:
 
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._desired import desired_spec
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._manager import ModelManager
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import InvalidModelName, normalize_name
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._spec import ModelSpecError
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
+    api_kinds,
     client_from_module,
     hide_credentials,
+    seconds_kind,
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._client import OllamaError
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._progress import ProgressFile
@@ -281,6 +287,40 @@ def argument_spec():
     return spec
 
 
+GGUF_HINT = "this is a GGUF file: give it as gguf_path (modelfile_path is a Modelfile's text)"
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before any request."""
+    kinds = api_kinds()
+    kinds.update(
+        name={"kind": "model_name"},
+        state={"kind": "choice", "choices": ["present", "absent"]},
+        modelfile={"kind": "text"},
+        modelfile_path={"kind": "absolute_path", "what": "a Modelfile", "not_suffix": ".gguf", "hint": GGUF_HINT},
+        gguf_path={"kind": "absolute_path", "what": "a local GGUF file"},
+        system={"kind": "text"},
+        template={"kind": "text"},
+        parameters={"kind": "model_parameters"},
+        messages={
+            "kind": "records",
+            "fields": {
+                "role": {"kind": "choice", "choices": ["system", "user", "assistant"]},
+                "content": {"kind": "text"},
+            },
+        },
+        license={"kind": "text_list", "or_text": True},
+        adapters={"kind": "text_list", "items": {"kind": "absolute_path", "what": "a GGUF or safetensors adapter"}},
+        quantize={"kind": "text", "nonempty": True, "single_line": True},
+        insecure={"kind": "flag"},
+        pull_timeout=seconds_kind("pull_timeout"),
+        progress={"kind": "flag"},
+        progress_file={"kind": "absolute_path", "what": "the progress file to write"},
+    )
+    kinds["from"] = {"kind": "model_name"}
+    return kinds
+
+
 def run(module):
     params = module.params
     name = normalize_name(params["name"])
@@ -311,8 +351,9 @@ def run(module):
 
 
 def main():
-    module = AnsibleModule(
+    module = KindCheckedModule(
         argument_spec=argument_spec(),
+        kinds=option_kinds(),
         mutually_exclusive=[SOURCES],
         supports_check_mode=True,
     )

@@ -26,7 +26,8 @@ extends_documentation_fragment:
 options:
   name:
     description:
-      - Only report these models (matched case-insensitively; the tag defaults to V(latest)).
+      - Only report these models (matched case-insensitively; the tag defaults to V(latest)). One name may be
+        given without a list; a comma is not a separator (a model name has none).
       - Names not on the server are listed in RV(missing).
     type: list
     elements: str
@@ -191,12 +192,11 @@ missing:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.local_llm.ollama.plugins.module_utils.gpu._vram import (
     VramInputError,
     architecture_from_model_info,
 )
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import parse_show_parameters
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._names import (
     InvalidModelName,
@@ -205,6 +205,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.model._names impo
 )
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_module import (
     api_argument_spec,
+    api_kinds,
     client_from_module,
     hide_credentials,
 )
@@ -277,14 +278,30 @@ def run(module):
     return result
 
 
-def main():
+def argument_spec():
     spec = api_argument_spec()
     spec.update(
         name=dict(type="list", elements="str"),
         details=dict(type="bool", default=False),
         running=dict(type="bool", default=True),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    return spec
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before any request;
+    one name may be given without a list (a model name has no comma, so 'a,b' is refused, not split)."""
+    kinds = api_kinds()
+    kinds.update(
+        name={"kind": "text_list", "or_text": True, "items": {"kind": "model_name"}},
+        details={"kind": "flag"},
+        running={"kind": "flag"},
+    )
+    return kinds
+
+
+def main():
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     hide_credentials(module)
     try:
         module.exit_json(**run(module))

@@ -112,9 +112,8 @@ listeners:
 
 import pwd
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.local_llm.ollama.plugins.module_utils.host._ports import port_owner
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 
 
 def uid_of(user):
@@ -124,14 +123,23 @@ def uid_of(user):
         return None
 
 
+def argument_spec():
+    return {
+        "port": {"type": "int", "required": True},
+        "ollama_user": {"type": "str", "default": "ollama"},
+    }
+
+
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given."""
+    return {
+        "port": {"kind": "number", "integer": True, "min": 1, "max": 65535},
+        "ollama_user": {"kind": "text", "nonempty": True, "single_line": True},
+    }
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec={
-            "port": {"type": "int", "required": True},
-            "ollama_user": {"type": "str", "default": "ollama"},
-        },
-        supports_check_mode=True,
-    )
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     port = module.params["port"]
     if not 1 <= port <= 65535:
         module.fail_json(msg="port must be between 1 and 65535, got %d" % port)

@@ -143,7 +143,8 @@ def userinfo(value):
 
 
 def seconds(option, value, largest):
-    return "%s=%s is not a number of seconds in" % (option, value), "-%d" % largest
+    """The words of a duration option's kind (kinds/_kinds.py): the option, the unit, the range and the value."""
+    return "%s accepts a whole number of seconds" % option, "to %d, got the number %s" % (largest, value)
 
 
 def slow_pull(ctx):
@@ -205,13 +206,13 @@ DURATION_CASES = [
     info("info timeout -1", {"timeout": -1}, *seconds("timeout", -1, DAY)),
     info("info timeout 0", {"timeout": 0}, *seconds("timeout", 0, DAY)),
     info("info timeout 10**9", {"timeout": 10**9}, *seconds("timeout", 10**9, DAY)),
-    info("info timeout text", {"timeout": "30s"}, "'timeout'", "int"),
+    info("info timeout text", {"timeout": "30s"}, "timeout accepts a whole number of seconds", "'30s'"),
     info("info wait_for_server -1", {"wait_for_server": -1}, *seconds("wait_for_server", -1, DAY)),
     info("info wait_for_server 10**9", {"wait_for_server": 10**9}, *seconds("wait_for_server", 10**9, DAY)),
     model("model pull_timeout 0", {"pull_timeout": 0}, *seconds("pull_timeout", 0, 7 * DAY)),
     model("model pull_timeout -1", {"pull_timeout": -1}, *seconds("pull_timeout", -1, 7 * DAY)),
     model("model pull_timeout 10**9", {"pull_timeout": 10**9}, *seconds("pull_timeout", 10**9, 7 * DAY)),
-    model("model pull_timeout text", {"pull_timeout": "1h"}, "'pull_timeout'", "int"),
+    model("model pull_timeout text", {"pull_timeout": "1h"}, "pull_timeout accepts a whole number of seconds", "'1h'"),
     model("model timeout 0", {"timeout": 0}, *seconds("timeout", 0, DAY)),
     model("model wait_for_server 10**9", {"wait_for_server": 10**9}, *seconds("wait_for_server", 10**9, DAY)),
     bench("benchmark timeout 0", {"timeout": 0}, *seconds("timeout", 0, DAY)),
@@ -220,7 +221,7 @@ DURATION_CASES = [
     gpu("gpu_facts timeout 0", {"timeout": 0}, *seconds("timeout", 0, DAY)),
     gpu("gpu_facts timeout -1", {"timeout": -1}, *seconds("timeout", -1, DAY)),
     gpu("gpu_facts timeout 10**9", {"timeout": 10**9}, *seconds("timeout", 10**9, DAY)),
-    gpu("gpu_facts timeout text", {"timeout": "soon"}, "'timeout'", "int"),
+    gpu("gpu_facts timeout text", {"timeout": "soon"}, "timeout accepts a whole number of seconds", "'soon'"),
     # The timeout that ends a pull is pull_timeout's, and the message says so (not timeout's).
     model("pull slower than pull_timeout", {"name": "slow-model", "pull_timeout": 1}, "pull_timeout", "1 s",
           setup=slow_pull, allow=[("POST", "/api/pull")]),
@@ -230,15 +231,15 @@ DURATION_CASES = [
 
 NAME_CASES = [
     model("name 5000 characters", {"name": LONG}, "name:", "5000 characters", "at most 80"),
-    model("name empty", {"name": ""}, "name:", "non-empty", NAME_HELP),
-    model("name blank", {"name": "   "}, "name:", "non-empty", NAME_HELP),
+    model("name empty", {"name": ""}, "name is empty", "[host/][namespace/]model[:tag]"),
+    model("name blank", {"name": "   "}, "name is empty", "[host/][namespace/]model[:tag]"),
     model("name no model ':b'", {"name": ":b"}, "name:", "model part", NAME_HELP),
     model("name digest", {"name": "a@sha256:" + "0" * 64}, "name:", "digests", NAME_HELP),
     info("info name list", {"name": ["llama3.2", "bad name"]}, "name:", "'bad name'", NAME_HELP),
-    info("info name empty in list", {"name": [""]}, "name:", "non-empty", NAME_HELP),
+    info("info name empty in list", {"name": [""]}, "name: item 1 is empty", "[host/][namespace/]model[:tag]"),
     bench("benchmark model 5000", {"model": LONG}, "model:", "at most 80"),
     bench("benchmark model a:b:c", {"model": "a:b:c"}, "model:", NAME_HELP),
-    bench("benchmark model empty", {"model": ""}, "model:", "non-empty"),
+    bench("benchmark model empty", {"model": ""}, "model is empty", "[host/][namespace/]model[:tag]"),
     derived("from a:b:c", {"from": "a:b:c", "system": "x"}, "from:", NAME_HELP),
     derived("from empty", {"from": "", "system": "x"}, "from is empty", "model name"),
 ]
@@ -285,14 +286,14 @@ MODELFILE_CASES = [
     derived("parameters num_ctx text", {"parameters": {"num_ctx": "big"}}, "parameters:", "num_ctx", "integer"),
     derived("parameters num_ctx list", {"parameters": {"num_ctx": [1, 2]}}, "num_ctx", "single value"),
     derived("parameters temperature text", {"parameters": {"temperature": "hot"}}, "temperature", "number"),
-    derived("parameters stop number", {"parameters": {"stop": 5}}, "stop", "string or a list of strings"),
+    derived("parameters stop number", {"parameters": {"stop": 5}}, "stop", "expected a list of strings"),
     derived("parameters unknown", {"parameters": {"colour": 1}}, "unknown parameter 'colour'", "known parameters"),
     derived("parameters use_mmap", {"parameters": {"use_mmap": "maybe"}}, "use_mmap", "true or false"),
-    derived("parameters list", {"parameters": ["num_ctx", 4096]}, "'parameters'", "dict"),
+    derived("parameters list", {"parameters": ["num_ctx", 4096]}, "parameters accepts a mapping", "got a list"),
     derived("messages role", {"messages": [{"role": "robot", "content": "hi"}]}, "role", "system, user, assistant"),
     derived("messages no content", {"messages": [{"role": "user"}]}, "content", "messages"),
     derived("quantize unknown", {"quantize": "q3_xx"}, "quantize:", "Q4_K_M"),
-    derived("license number", {"license": 5}, "license:", "string or a list of strings"),
+    derived("license number", {"license": 5}, "license accepts a string, or a list of them", "got the number 5"),
     model("system without base", {"system": "x"}, "system need a base", "from", "gguf_path"),
     model("quantize without base", {"quantize": "q4_K_M"}, "quantize need a base", "from"),
     model("state unknown", {"state": "gone"}, "state", "present, absent"),
@@ -309,7 +310,9 @@ FILE_CASES = [
           "Modelfile", absent=["GGUF"]),
     model("modelfile_path directory", {"modelfile_path": "{dir}/adir"}, "modelfile_path:", "Modelfile", absent=["GGUF"]),
     model("modelfile_path empty", {"modelfile_path": ""}, "modelfile_path is empty", "Modelfile", absent=["GGUF"]),
-    model("modelfile_path not UTF-8", {"modelfile_path": "{dir}/latin1/Modelfile"}, "modelfile_path:", "cannot read", "utf-8"),
+    model("modelfile_path not UTF-8", {"modelfile_path": "{dir}/latin1/Modelfile"}, "modelfile_path:", "not a Modelfile", "UTF-8"),
+    model("modelfile_path a GGUF file", {"modelfile_path": "{dir}/weights.bin"}, "modelfile_path:", "GGUF file", "gguf_path"),
+    model("modelfile_path a .gguf name", {"modelfile_path": "{dir}/not.gguf"}, "modelfile_path: this is a GGUF file", "gguf_path"),
     # A relative FROM is looked for next to the Modelfile, and the message says where it looked.
     model("modelfile_path relative FROM missing next to it", {"modelfile_path": "{dir}/elsewhere/Modelfile"},
           "FROM ./weights.gguf", "{dir}/elsewhere/weights.gguf", "no such file"),
@@ -370,37 +373,37 @@ BENCHMARK_CASES = [
     bench("benchmark options num_ctx", {"options": {"num_ctx": 5}}, "options must not contain num_ctx"),
     bench("benchmark options temperature text", {"options": {"temperature": "hot"}}, "options:", "temperature", "number"),
     bench("benchmark options removed", {"options": {"mirostat": 1}}, "options:", "mirostat", "removed"),
-    bench("benchmark options not a dict", {"options": ["temperature", 0]}, "'options'", "dict"),
+    bench("benchmark options not a dict", {"options": ["temperature", 0]}, "options accepts a mapping", "got a list"),
     bench("benchmark unknown option", {"run": 3}, "run", "Supported parameters include"),
-    bench("benchmark runs 0", {"runs": 0}, "runs must be at least 1"),
-    bench("benchmark runs -1", {"runs": -1}, "runs must be at least 1"),
-    bench("benchmark runs text", {"runs": "three"}, "'runs'", "int"),
-    bench("benchmark runs 2.5", {"runs": 2.5}, "'runs'", "int"),
-    bench("benchmark warmup -1", {"warmup": -1}, "warmup must be 0 or more"),
-    bench("benchmark num_predict 0", {"num_predict": 0}, "num_predict must be at least 16"),
-    bench("benchmark num_predict 15", {"num_predict": 15}, "num_predict must be at least 16"),
-    bench("benchmark num_ctx 0", {"num_ctx": 0}, "num_ctx must be a positive number"),
+    bench("benchmark runs 0", {"runs": 0}, "runs accepts a whole number of measured requests from 1 to 1000"),
+    bench("benchmark runs -1", {"runs": -1}, "runs accepts a whole number of measured requests from 1 to 1000"),
+    bench("benchmark runs text", {"runs": "three"}, "runs accepts a whole number", "'three'"),
+    bench("benchmark runs 2.5", {"runs": 2.5}, "runs accepts a whole number", "2.5"),
+    bench("benchmark warmup -1", {"warmup": -1}, "warmup accepts a whole number of unmeasured requests from 0 to 100"),
+    bench("benchmark num_predict 0", {"num_predict": 0}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
+    bench("benchmark num_predict 15", {"num_predict": 15}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
+    bench("benchmark num_ctx 0", {"num_ctx": 0}, "num_ctx accepts a whole number of tokens from 1 to 2097152"),
     bench("benchmark min_tokens_per_second 0", {"min_tokens_per_second": 0}, "min_tokens_per_second", "greater than 0"),
     bench("benchmark min_tokens_per_second -5", {"min_tokens_per_second": -5}, "min_tokens_per_second", "greater than 0"),
-    bench("benchmark min_tokens_per_second text", {"min_tokens_per_second": "fast"}, "'min_tokens_per_second'", "float"),
+    bench("benchmark min_tokens_per_second text", {"min_tokens_per_second": "fast"}, "min_tokens_per_second accepts a finite number", "'fast'"),
     bench("benchmark gpu_bandwidth_gbps 0", {"gpu_bandwidth_gbps": 0}, "gpu_bandwidth_gbps", "greater than 0"),
     bench("benchmark gpu_bandwidth_gbps -360", {"gpu_bandwidth_gbps": -360}, "gpu_bandwidth_gbps", "greater than 0"),
-    bench("benchmark prompts empty", {"prompts": []}, "prompts must be a non-empty list"),
-    bench("benchmark prompts blank", {"prompts": ["ok", " "]}, "prompts must be a non-empty list"),
+    bench("benchmark prompts empty", {"prompts": []}, "prompts accepts a non-empty list", "got a list"),
+    bench("benchmark prompts blank", {"prompts": ["ok", " "]}, "prompts: item 2", "a non-empty string"),
     bench("benchmark keep_alive word", {"keep_alive": "forever"}, "keep_alive", "5m"),
     bench("benchmark keep_alive spaced", {"keep_alive": "5 minutes"}, "keep_alive", "5m"),
     bench("benchmark api unknown", {"api": "rest"}, "api", "chat, generate"),
-    bench("benchmark require_full_gpu_offload text", {"require_full_gpu_offload": "maybe"}, "'require_full_gpu_offload'", "bool"),
+    bench("benchmark require_full_gpu_offload text", {"require_full_gpu_offload": "maybe"}, "require_full_gpu_offload accepts a boolean", "'maybe'"),
     bench("benchmark model not on the server", {"model": "nosuch:1b"}, "model:", "'nosuch:1b' is not on the Ollama", "pull it first"),
 ]
 GPU_CASES = [
-    gpu("gpu_facts min_memory_mb 0", {"min_memory_mb": 0}, "min_memory_mb", "positive number of MiB"),
-    gpu("gpu_facts min_memory_mb -1", {"min_memory_mb": -1}, "min_memory_mb", "positive number of MiB"),
-    gpu("gpu_facts min_memory_mb text", {"min_memory_mb": "12GB"}, "'min_memory_mb'", "int"),
+    gpu("gpu_facts min_memory_mb 0", {"min_memory_mb": 0}, "min_memory_mb", "whole number of MiB from 1"),
+    gpu("gpu_facts min_memory_mb -1", {"min_memory_mb": -1}, "min_memory_mb", "whole number of MiB from 1"),
+    gpu("gpu_facts min_memory_mb text", {"min_memory_mb": "12GB"}, "min_memory_mb accepts a whole number", "'12GB'"),
     gpu("gpu_facts min_driver_version word", {"min_driver_version": "abc"}, "min_driver_version", "numbers and dots"),
     gpu("gpu_facts min_driver_version 550.x", {"min_driver_version": "550.x"}, "min_driver_version", "numbers and dots"),
     gpu("gpu_facts min_driver_version empty", {"min_driver_version": ""}, "min_driver_version", "numbers and dots"),
-    gpu("gpu_facts require text", {"require": "maybe"}, "'require'", "bool"),
+    gpu("gpu_facts require text", {"require": "maybe"}, "require accepts a boolean", "'maybe'"),
     gpu("gpu_facts unknown option", {"colour": "red"}, "colour", "Supported parameters include"),
     gpu("gpu_facts nvidia-smi hangs", {"timeout": 1}, "timeout", "within 1 s", "hung", smi="hang"),
     gpu("gpu_facts nvidia-smi prints garbage", {"require": True}, "require", "nvidia-smi printed 1 values", smi="garbage"),
@@ -410,12 +413,12 @@ GPU_CASES = [
     gpu("gpu_facts GPU name with a quoted comma", {"min_memory_mb": 999999}, "min_memory_mb requires 999999", "12288 MiB",
         smi="quoted", check=gpu_named(COMMA_GPU)),
 ]
-PORT_CASES = [port("port %r" % (value,), {"port": value}, "port", "1 and 65535") for value in (0, 70000, 65536, -1)]
+PORT_CASES = [port("port %r" % (value,), {"port": value}, "port accepts a whole number from 1 to 65535") for value in (0, 70000, 65536, -1)]
 PORT_CASES += [
-    port("port text", {"port": "abc"}, "'port'", "int"),
-    port("port empty", {"port": ""}, "'port'", "int"),
-    port("port 1.5", {"port": 1.5}, "'port'", "int"),
-    port("port list", {"port": [11434]}, "'port'", "int"),
+    port("port text", {"port": "abc"}, "port accepts a whole number from 1 to 65535", "'abc'"),
+    port("port empty", {"port": ""}, "port is empty", "a whole number from 1 to 65535"),
+    port("port 1.5", {"port": 1.5}, "port accepts a whole number from 1 to 65535", "1.5"),
+    port("port list", {"port": [11434]}, "port accepts a whole number from 1 to 65535", "got a list"),
     port("port missing", {}, "port", "required"),
     port("port unknown option", {"port": 11434, "colour": "red"}, "colour", "Supported parameters include"),
 ]
@@ -798,6 +801,7 @@ def files(tmp_path_factory):
     (base / "adir").mkdir()
     (base / "not.gguf").write_text("this is a text file, not GGUF weights\n")
     (base / "empty.gguf").write_bytes(b"")
+    make_gguf(str(base / "weights.bin"))
     for folder, content in (
         ("latin1", b"FROM llama3.2\nSYSTEM caf\xe9\n"),
         ("elsewhere", b"FROM ./weights.gguf\n"),

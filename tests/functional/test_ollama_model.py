@@ -97,7 +97,7 @@ def test_structured_create_then_noop_costs_tags_and_one_show(base):
 
 
 def test_create_request_body_is_typed_structured_form(base):
-    model(base, **derived_args(parameters={"num_ctx": "2048", "stop": "<end_of_turn>", "temperature": "0.2"}))
+    model(base, **derived_args(parameters={"num_ctx": "2048", "stop": ["<end_of_turn>"], "temperature": "0.2"}))
     body = [e for e in base.request_log if e["path"] == "/api/create"][0]["body"]
     assert body["parameters"] == {"num_ctx": 2048, "stop": ["<end_of_turn>"], "temperature": 0.2}
     assert body["from"] == "tiny-gemma:latest" and body["stream"] is True and "modelfile" not in body

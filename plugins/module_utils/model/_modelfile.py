@@ -136,6 +136,8 @@ def _as_float(value):
     if isinstance(value, bool):
         raise ValueError("expected a number, got the boolean %r" % value)
     if isinstance(value, (int, float)):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError("expected a finite number, got %r" % (value,))
         return float(value)
     if isinstance(value, str):
         return _parse_float(value)
@@ -193,6 +195,12 @@ def coerce_parameters(parameters):
         return {}
     if not isinstance(parameters, dict):
         raise ValueError("parameters must be a dict of name: value, got %r" % (parameters,))
+    for name, value in parameters.items():
+        if name in LIST_PARAMETERS and not isinstance(value, (list, tuple)):
+            raise ValueError(
+                "parameter %r: expected a list of strings (one per stop sequence), got %r%s"
+                % (name, value, "; write %s: [%r]" % (name, value) if isinstance(value, str) else "")
+            )
     return dict((name, coerce_parameter(name, value)) for name, value in parameters.items())
 
 

@@ -98,7 +98,7 @@ def parse_name(text):
                 "model name %r has a %s part of %d characters; at most %d are allowed"
                 % (_shown(original), part, len(value), limit)
             )
-        if not value or not pattern.match(value):
+        if not value or not pattern.fullmatch(value):
             raise InvalidModelName(
                 "model name %r has an invalid %s part %r; %s" % (_shown(original), part, _shown(value), NAME_HELP)
             )

@@ -24,6 +24,24 @@ def api_argument_spec():
 
 
 DAY = 86400
+
+
+def seconds_kind(option):
+    """The kind of a duration option of SECONDS_OPTIONS: whole seconds in its range."""
+    smallest, largest = SECONDS_OPTIONS[option][:2]
+    return {"kind": "number", "integer": True, "min": smallest, "max": largest, "unit": "seconds"}
+
+
+def api_kinds():
+    """The kind of each option of api_argument_spec (kinds/_kinds.py)."""
+    return dict(
+        host={"kind": "endpoint"},
+        timeout=seconds_kind("timeout"),
+        validate_certs={"kind": "flag"},
+        wait_for_server=seconds_kind("wait_for_server"),
+    )
+
+
 # Every duration option of the modules (and, through the seconds_errors filter, of the roles): (smallest, largest)
 # seconds and what the option governs.
 SECONDS_OPTIONS = {
@@ -33,6 +51,7 @@ SECONDS_OPTIONS = {
     "task_timeout": (1, DAY, "how long one task's tests may run"),
     "go_build_timeout": (1, DAY, "how long compiling one Go task may take"),
     "wait_timeout": (1, DAY, "how long to wait for a started server to answer"),
+    "deadline": (1, DAY, "how long all the requests of one task may take together"),
 }
 
 

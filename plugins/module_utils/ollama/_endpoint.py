@@ -25,6 +25,8 @@ SCHEME_PORTS = {"http": 80, "https": 443}
 ALL_INTERFACES = ("", "0.0.0.0", "::")
 # A host name or IPv4 address (letters, digits, dots, hyphens, underscores); IPv6 addresses are checked by ipaddress.
 HOST_NAME = re.compile(r"[A-Za-z0-9._-]*")
+# "http:/host" (one slash), which would otherwise read as the host "http" with an empty port.
+ONE_SLASH_SCHEME = re.compile(r"(?i)https?:/(?!/)")
 
 
 class EndpointError(ValueError):
@@ -40,6 +42,8 @@ def _fail(option, value, problem):
 
 def _split_scheme(text, option, value):
     scheme, sep, rest = text.partition("://")
+    if not sep and ONE_SLASH_SCHEME.match(text):
+        _fail(option, value, "has a scheme with one slash (%s:/); write %s://" % ((text.split(":", 1)[0],) * 2))
     if not sep:
         return "http", DEFAULT_PORT, text
     if scheme.lower() not in SCHEME_PORTS:
@@ -66,7 +70,7 @@ def _split_host_port(hostport, option, value):
 def _port_number(text, default, option, value):
     if text is None or text == "":
         return default
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         _fail(option, value, "has the port %r, which is not a number in 1-65535" % text)
     return int(text)
 

@@ -283,10 +283,13 @@ def test_min_driver_without_gpu_fails(host, capsys):
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({"min_driver_version": "abc"}, "min_driver_version must be a driver version made of numbers and dots"),
-        ({"min_memory_mb": 0}, "min_memory_mb must be a positive number of MiB, got 0"),
-        ({"timeout": 0}, "timeout=0 is not a number of seconds in 1-86400 (how long each nvidia-smi call may take)"),
-        ({"timeout": 10**9}, "timeout=1000000000 is not a number of seconds in 1-86400"),
+        ({"min_driver_version": "abc"}, "min_driver_version accepts a version of 1 to 3 numbers and dots"),
+        ({"min_memory_mb": 0}, "min_memory_mb accepts a whole number of MiB from 1 to 16777216, got the number 0"),
+        (
+            {"timeout": 0},
+            "timeout accepts a whole number of seconds for each nvidia-smi call from 1 to 86400, got the number 0",
+        ),
+        ({"timeout": 10**9}, "timeout accepts a whole number of seconds for each nvidia-smi call from 1 to 86400"),
     ],
 )
 def test_bad_options(host, capsys, args, message):

@@ -87,4 +87,4 @@ def test_a_hidden_socket_of_another_user_is_other(capsys, hidden_ss):
 def test_a_port_out_of_range_names_the_option(capsys, hidden_ss):
     result = run_module(capsys, {"port": 70000})
     assert result["failed"] is True
-    assert result["msg"] == "port must be between 1 and 65535, got 70000"
+    assert result["msg"] == "port accepts a whole number from 1 to 65535, got the number 70000"

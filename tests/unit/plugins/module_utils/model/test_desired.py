@@ -63,7 +63,7 @@ def test_bad_input_named(given, fragment):
 
 
 def test_desired_spec_does_not_mutate_options():
-    given = options(name="m", parameters={"stop": "x"}, **{"from": "b"})
+    given = options(name="m", parameters={"stop": ["x"]}, **{"from": "b"})
     frozen = copy.deepcopy(given)
     desired_spec(given)
     assert given == frozen

@@ -168,10 +168,14 @@ def test_parameter_type_errors(name, value):
 
 
 def test_coerce_parameters_dict():
-    assert coerce_parameters({"num_ctx": "2048", "stop": "<x>"}) == {"num_ctx": 2048, "stop": ["<x>"]}
+    assert coerce_parameters({"num_ctx": "2048", "stop": ["<x>"]}) == {"num_ctx": 2048, "stop": ["<x>"]}
     assert coerce_parameters(None) == {}
     with pytest.raises(ValueError):
         coerce_parameters(["num_ctx"])
+    with pytest.raises(ValueError, match="expected a list of strings"):
+        coerce_parameters({"stop": "<x>"})
+    with pytest.raises(ValueError, match="finite"):
+        coerce_parameters({"temperature": float("nan")})
 
 
 def test_render_round_trip():

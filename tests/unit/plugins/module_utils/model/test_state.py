@@ -42,7 +42,7 @@ def test_recorded_derived_model_matches_its_create_request(derived_state):
 
 
 def test_numbers_compare_numerically(derived_state):
-    spec = derived_spec(parameters={"num_ctx": "2048", "stop": "<end_of_turn>", "temperature": "0.20"})
+    spec = derived_spec(parameters={"num_ctx": "2048", "stop": ["<end_of_turn>"], "temperature": "0.20"})
     assert changed_fields(derived_state, expected_state(spec, derived_state)) == []
 
 
