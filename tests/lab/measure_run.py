@@ -1,5 +1,5 @@
 """Run a command with its output in a log file; print its wall seconds, the CPU seconds (user + sys) of its whole
-process tree, and the largest per-host task count of its PLAY RECAP (ok + failed + skipped).
+process tree, and the largest per-host task count of its PLAY RECAP (ok + failed + skipped); also into LOG.figures.
 
     python3 measure_run.py LOG -- COMMAND...
 """
@@ -27,7 +27,10 @@ def main():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log_path, encoding="utf-8") as log:
         tasks = tasks_per_host(log.read())
-    print(f"{wall:.1f} {usage.ru_utime + usage.ru_stime:.1f} {tasks}")
+    figures = f"{wall:.1f} {usage.ru_utime + usage.ru_stime:.1f} {tasks}"
+    with open(log_path + ".figures", "w", encoding="utf-8") as kept:
+        kept.write(figures + "\n")
+    print(figures)
     return result.returncode
 
 
