@@ -50,7 +50,7 @@ for n in ${@:-1 3 6}; do
   sed -n '/^=\{20,\}/,$p' "$LAB_WORK/bench-$n-rerun.log" | grep -E ' -+ [0-9.]+s$' | head -n 10
   "$HERE/lab.sh" down >/dev/null
 done
-printf '%s cores, %s\n' "$(nproc)" "$(ansible --version | head -n 1)"
+printf '%s cores, %s\n' "$(nproc)" "$(ansible --version | sed -n 1p)"
 printf '  %s\n' "${RESULTS[@]}"
 python3 - "${CPU_BY_COUNT[@]}" -- "${WALL_BY_COUNT[@]}" <<'PY'
 import sys
