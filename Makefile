@@ -34,7 +34,7 @@ molecule:  ## all scenarios, or one with SCENARIO=<name>; RELEASE=bookworm|trixi
 lab:  ## molecule scenario lab alone: 3 lab machines over real SSH (root)
 	LLO_SCENARIOS=lab scripts/test.sh molecule
 
-bench-lab:  ## benchmark: lab converge wall time on 1 and on 3 machines, printed (root)
+bench-lab:  ## benchmark: lab converge and no-op re-run on 1, 3 and 6 machines: wall, controller CPU, tasks, slowest tasks (root; docs/performance.md)
 	tests/lab/bench_converge.sh
 
 image:  ## the molecule images, one per Debian release (debootstrap; a no-op when built)

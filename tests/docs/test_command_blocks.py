@@ -116,6 +116,13 @@ ON_THE_EMULATOR = {
 WSL2 = "needs WSL2 (no Windows here); molecule scenarios wsl2_host and wsl2_site simulate it"
 NO_OLLAMA = "needs the ollama binary and a service (none here: the tests run the emulator in containers)"
 CANNOT_RUN_HERE = {
+    ".venv/bin/python -m pip install --target .work/mitogen -r requirements/mitogen.txt": (
+        "installs into the checkout's .work; tests/functional/test_mitogen_opt_in.py installs it the same way"
+    ),
+    "PYTHONPATH=.work/mitogen ANSIBLE_STRATEGY=mitogen_linear "
+    "ANSIBLE_STRATEGY_PLUGINS=.work/mitogen/ansible_mitogen/plugins/strategy "
+    ".venv/bin/ansible-playbook -i inventories/lab playbooks/verify.yml --check": LAB_HOSTS
+    + "; tests/functional/test_mitogen_opt_in.py runs verify.yml with mitogen_linear on this machine",
     "ansible-builder build -f ee/execution-environment.yml -t local-llm-ollama-ee:0.1.0 --container-runtime docker": (
         "pulls debian:bookworm from Docker Hub and installs from PyPI and Galaxy inside the build (no registry, and "
         "no network in builds, here); make ee builds the same definition offline (tests/ee/ee_test.sh)"
