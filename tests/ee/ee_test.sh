@@ -135,10 +135,11 @@ ANSIBLE_HOST_KEY_CHECKING=False "$VENV_DIR/bin/ansible-playbook" -i "$work/conve
 summary+=("converge of 3 hosts (native.yml models.yml, plain): $((SECONDS - start)) s")
 
 log "5. verify.yml on the converged hosts: plain ansible-playbook on 3, then AWX-style jobs on 1 and on 3"
-echo '{"verify_benchmark_runs": 1, "verify_min_free_disk_gb": 1}' > "$work/verify-vars.json"
+echo '{"verify_benchmark_runs": 1, "verify_min_free_disk_gb": 1, "verify_speed": "always"}' > "$work/verify-vars.json"
 verify_args=(--extravars "$work/verify-vars.json" --ollama-ports "${ollama_ports[@]}")
 # One plain run, for the timing next to the jobs and the per-host counts they must show (a host's counts do not
 # depend on how many hosts run with it); verify changes nothing, so every job also checks changed 0 on each host.
+# verify_speed always: every run probes, so the plain run and the jobs run the same tasks.
 "$py" "$job" "$image" playbooks/verify.yml "$work/verify-plain-3" "$work/id_ed25519" "${ports[@]}" --plain \
   "${verify_args[@]}" > "$work/verify-plain-3.json" || fail "plain ansible-playbook verify.yml on 3 hosts failed"
 "$py" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["recap"]))' \
