@@ -165,30 +165,31 @@ def argument_spec():
     }
 
 
-# The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before anything is read.
-OPTION_KINDS = {
-    "src": {
-        "kind": "any_of",
-        "of": [
-            {"kind": "url", "schemes": ["https", "http", "file"]},
-            {"kind": "absolute_path"},
-            {"kind": "text", "prefix": "-----BEGIN PGP"},
-        ],
-    },
-    "dest": {"kind": "absolute_path", "what": "the keyring file to write"},
-    "fingerprints": {
-        "kind": "text_list",
-        "nonempty": True,
-        "items": {"kind": "text", "nonempty": True, "single_line": True},
-    },
-    "name": {"kind": "text", "nonempty": True, "single_line": True},
-    "allow_http": {"kind": "flag"},
-    "timeout": {"kind": "number", "integer": True, "min": 1, "max": 86400, "unit": "seconds"},
-}
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given, before anything is read."""
+    return {
+        "src": {
+            "kind": "any_of",
+            "of": [
+                {"kind": "url", "schemes": ["https", "http", "file"]},
+                {"kind": "absolute_path"},
+                {"kind": "text", "prefix": "-----BEGIN PGP"},
+            ],
+        },
+        "dest": {"kind": "absolute_path", "what": "the keyring file to write"},
+        "fingerprints": {
+            "kind": "text_list",
+            "nonempty": True,
+            "items": {"kind": "text", "nonempty": True, "single_line": True},
+        },
+        "name": {"kind": "text", "nonempty": True, "single_line": True},
+        "allow_http": {"kind": "flag"},
+        "timeout": {"kind": "number", "integer": True, "min": 1, "max": 86400, "unit": "seconds"},
+    }
 
 
 def main():
-    module = KindCheckedModule(argument_spec=argument_spec(), kinds=OPTION_KINDS, supports_check_mode=True)
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     name = module.params["name"]
     pinned = [normalize_fingerprint(value) for value in module.params["fingerprints"]]
     bad = [value for value in pinned if not _FINGERPRINT.match(value)]

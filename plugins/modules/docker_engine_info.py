@@ -179,15 +179,16 @@ def argument_spec():
     }
 
 
-# The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given.
-OPTION_KINDS = {
-    "timeout": {"kind": "number", "integer": True, "min": 1, "max": 86400, "unit": "seconds"},
-    "socket": {"kind": "absolute_path", "what": "the Docker engine's socket"},
-}
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given."""
+    return {
+        "timeout": {"kind": "number", "integer": True, "min": 1, "max": 86400, "unit": "seconds"},
+        "socket": {"kind": "absolute_path", "what": "the Docker engine's socket"},
+    }
 
 
 def main():
-    module = KindCheckedModule(argument_spec=argument_spec(), kinds=OPTION_KINDS, supports_check_mode=True)
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     timeout = module.params["timeout"]
     if timeout <= 0:
         module.fail_json(msg="timeout must be a positive number of seconds, got %d" % timeout)

@@ -338,17 +338,18 @@ def argument_spec():
     )
 
 
-# The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given.
-OPTION_KINDS = dict(
-    require={"kind": "flag"},
-    min_memory_mb={"kind": "number", "integer": True, "min": 1, "max": 16 * 1024 * 1024, "unit": "MiB"},
-    min_driver_version={"kind": "version", "parts": [1, 3]},
-    timeout=dict(seconds_kind("timeout"), unit="seconds for each nvidia-smi call"),
-)
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given."""
+    return dict(
+        require={"kind": "flag"},
+        min_memory_mb={"kind": "number", "integer": True, "min": 1, "max": 16 * 1024 * 1024, "unit": "MiB"},
+        min_driver_version={"kind": "version", "parts": [1, 3]},
+        timeout=dict(seconds_kind("timeout"), unit="seconds for each nvidia-smi call"),
+    )
 
 
 def main():
-    module = KindCheckedModule(argument_spec=argument_spec(), kinds=OPTION_KINDS, supports_check_mode=True)
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     validate_options(module)
     try:
         facts = _gpu.gather_host_gpu_facts(

@@ -130,15 +130,16 @@ def argument_spec():
     }
 
 
-# The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given.
-OPTION_KINDS = {
-    "port": {"kind": "number", "integer": True, "min": 1, "max": 65535},
-    "ollama_user": {"kind": "text", "nonempty": True, "single_line": True},
-}
+def option_kinds():
+    """The kind of each option (module_utils/kinds/_kinds.py), checked on the values as given."""
+    return {
+        "port": {"kind": "number", "integer": True, "min": 1, "max": 65535},
+        "ollama_user": {"kind": "text", "nonempty": True, "single_line": True},
+    }
 
 
 def main():
-    module = KindCheckedModule(argument_spec=argument_spec(), kinds=OPTION_KINDS, supports_check_mode=True)
+    module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     port = module.params["port"]
     if not 1 <= port <= 65535:
         module.fail_json(msg="port must be between 1 and 65535, got %d" % port)

@@ -17,7 +17,7 @@ __metaclass__ = type
 
 import random
 
-from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._kinds import check_declaration, problem
+from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._kinds import accepts, check_declaration, problem
 
 DEFAULT_SEED = 28
 FULL_WIDTH_12 = "\uff11\uff12"
@@ -281,3 +281,24 @@ def bad_values(declaration, seed=DEFAULT_SEED):
         seen.add(key)
         chosen.append((label, value))
     return chosen
+
+
+# What the parsers that own a kind say the value should look like (ollama/_endpoint.py, model/_names.py), where their
+# message replaces the kind's words.
+PARSER_WORDS = {"endpoint": "HOST[:PORT]", "model_name": "[host/][namespace/]model[:tag]"}
+
+
+def accepted_words(declaration):
+    """Fragments of which a clear message holds at least one: what the kind accepts, what its items or fields
+    accept (a message may be about one item), or its own parser's words."""
+    words = [accepts(declaration)]
+    nested = [declaration.get("items"), declaration.get("values")] + list(declaration.get("of") or [])
+    nested += list((declaration.get("fields") or {}).values())
+    for inner in nested:
+        if inner:
+            words += accepted_words(inner)
+    if declaration["kind"] in PARSER_WORDS:
+        words.append(PARSER_WORDS[declaration["kind"]])
+    if declaration["kind"] == "text_list" and not declaration.get("items"):
+        words.append(accepts({"kind": "text"}))
+    return words

@@ -400,7 +400,7 @@ def _check_model_parameters(declaration, value):
     try:
         coerce_parameters(value)
     except ValueError as exc:
-        _refuse(value, "%s" % exc, complete=True)
+        _refuse(value, "%s" % exc)
 
 
 def _accepts_model_parameters(declaration):
