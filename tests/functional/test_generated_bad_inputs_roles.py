@@ -30,7 +30,9 @@ from module_runner import BIN_DIR, COLLECTION_DIR, COLLECTIONS_ROOT, module_env
 
 VERDICTS = ("clear", "unclear", "traceback", "wrong success", "reached the host")
 ROLES_DIR = os.path.join(COLLECTION_DIR, "roles")
-ROLES = sorted(name for name in os.listdir(ROLES_DIR) if os.path.isfile(os.path.join(ROLES_DIR, name, "meta", "kinds.yml")))
+ROLES = sorted(
+    name for name in os.listdir(ROLES_DIR) if os.path.isfile(os.path.join(ROLES_DIR, name, "meta", "kinds.yml"))
+)
 GOOD_HOST = "defaults"
 ARGUMENT_CHECK = "Validating arguments against arg spec"
 KIND_CHECK = "Check every variable by its kind of value"
@@ -71,7 +73,8 @@ def run_role(role, role_cases, folder):
         yaml.safe_dump(inventory(role, role_cases), handle, allow_unicode=True)
     with open(os.path.join(folder, "playbook.yml"), "w") as handle:
         yaml.safe_dump(
-            [{"name": "Bad inputs", "hosts": "all", "gather_facts": False, "roles": ["local_llm.ollama.%s" % role]}], handle
+            [{"name": "Bad inputs", "hosts": "all", "gather_facts": False, "roles": ["local_llm.ollama.%s" % role]}],
+            handle,
         )
     env = module_env(
         {
@@ -97,7 +100,9 @@ def run_role(role, role_cases, folder):
     try:
         return json.loads(proc.stdout[proc.stdout.index("{") : proc.stdout.rindex("}") + 1]), seconds
     except ValueError:
-        raise AssertionError("ansible-playbook printed no JSON (rc=%s):\n%s" % (proc.returncode, proc.stdout + proc.stderr))
+        raise AssertionError(
+            "ansible-playbook printed no JSON (rc=%s):\n%s" % (proc.returncode, proc.stdout + proc.stderr)
+        )
 
 
 def host_results(output):
@@ -206,4 +211,6 @@ def test_generated_bad_values_fail_clearly_at_the_input_checks(role, tally):
         tally.record(role, verdict, "%s %s: %s" % (variable, label, detail))
     assert seconds < BOUND_SECONDS, "%s took %.0f s" % (role, seconds)
     counts = tally.counts[role]
-    assert counts["clear"] == sum(counts.values()), "\n".join(line for line in tally.details if (": %s: " % role) in line)
+    assert counts["clear"] == sum(counts.values()), "\n".join(
+        line for line in tally.details if (": %s: " % role) in line
+    )

@@ -20,6 +20,7 @@ import re
 from ansible_collections.local_llm.ollama.plugins.module_utils.host._server_settings import (
     credentials_problem,
     setting_problem,
+    setting_warning,
 )
 
 # The variables Ollama 0.32.15 reads (envconfig/config.go); any other OLLAMA_* name draws a warning.
@@ -154,6 +155,11 @@ def setting_problems(environment, option, secret=False):
     return problems
 
 
+def setting_warnings(environment, option):
+    found = [setting_warning(name, value_text(environment[name]), option) for name in sorted(environment)]
+    return [warning for warning in found if warning]
+
+
 def credential_problems(environment, option, secret_option):
     problems = []
     for name in sorted(environment):
@@ -189,7 +195,7 @@ def environment_report(environment, option, secret_environment=None, secret_opti
     errors += setting_problems(environment, option)
     return {
         "errors": errors + cache_problems(merged, option),
-        "warnings": name_warnings(merged, option),
+        "warnings": name_warnings(merged, option) + setting_warnings(environment, option),
         "flash_attention": is_true(merged.get("OLLAMA_FLASH_ATTENTION")),
         "kv_cache_type": kv_cache_type(merged),
         "host": value_text(merged.get("OLLAMA_HOST")),

@@ -42,6 +42,8 @@ WHOLE_SETTINGS = {
 }
 DURATION_SETTINGS = ("OLLAMA_KEEP_ALIVE", "OLLAMA_LOAD_TIMEOUT")
 PATH_SETTINGS = ("OLLAMA_MODELS",)
+# Words that mean true to a person and that Ollama also reads as true (anything ParseBool refuses): a warning only.
+TRUE_LOOKING = ("yes", "y", "on", "enable", "enabled")
 ASCII_DIGITS = re.compile(r"[0-9]+")
 WHOLE_LIMIT = 2**64 - 1
 # user:password@ in a URL or a proxy setting
@@ -58,7 +60,7 @@ def _shown(text, secret):
 
 
 def _bool_problem(name, text, where, secret):
-    if text in BOOL_WORDS:
+    if text in BOOL_WORDS or text.lower() in TRUE_LOOKING:
         return None
     return "%s: %s accepts a boolean as Ollama reads it (%s), got %s, which Ollama would silently read as true" % (
         where,
@@ -105,6 +107,18 @@ def setting_problem(name, text, where, secret=False):
         return problem({"kind": "duration", "reads": "env"}, label, text, secret)
     if name in PATH_SETTINGS:
         return problem({"kind": "absolute_path"}, label, text, secret)
+    return None
+
+
+def setting_warning(name, text, where):
+    """A boolean setting written as yes/on: Ollama reads it as true, as meant, though strconv.ParseBool refuses it."""
+    text = as_ollama_reads(text)
+    if name in BOOL_SETTINGS and text not in BOOL_WORDS and text.lower() in TRUE_LOOKING:
+        return "%s: %s=%s reads as true in Ollama only because it reads any unknown word as true; write 1 or true" % (
+            where,
+            name,
+            text,
+        )
     return None
 
 
