@@ -188,7 +188,7 @@ def test_the_two_environments_are_one_set():
     )
     assert report["remote_origins"] == ["*"] and report["host"] == "0.0.0.0:11434"
     assert any("put it in the secret environment secret_env" in error for error in report["errors"])
-    assert not any("user:pass" in error or "many" in error for error in report["errors"])
+    assert not any("pass@proxy" in error or "many" in error for error in report["errors"])
     assert any(error.startswith("secret_env: OLLAMA_NUM_PARALLEL") for error in report["errors"])
 
 
