@@ -169,12 +169,20 @@ def credential_problems(environment, option, secret_option):
     return problems
 
 
+def _shown_remote_origins(environment, secret, secret_option):
+    """The remote origins of OLLAMA_ORIGINS; those of the secret environment as a count, never their values."""
+    if "OLLAMA_ORIGINS" in environment:
+        return remote_origins(environment["OLLAMA_ORIGINS"])
+    hidden = remote_origins(secret.get("OLLAMA_ORIGINS", ""))
+    return ["%d origin(s) in %s (not shown)" % (len(hidden), secret_option)] if hidden else []
+
+
 def environment_report(environment, option, secret_environment=None, secret_option=None):
     """Every rule for a server environment at once: errors (refuse), warnings (say), and the settings read from it.
 
     With ``secret_environment`` the two are checked as one set: each value by its kind in both (secret values never
     shown), credentials refused in the normal one, the KV cache, OLLAMA_HOST and OLLAMA_ORIGINS read from both
-    (``host`` and ``remote_origins``, for the opt-ins of the roles)."""
+    (``remote_origins``, for the opt-in of the roles)."""
     errors = environment_errors(environment, option)
     secret = secret_environment if secret_environment is not None else {}
     if secret_environment is not None and not isinstance(secret_environment, dict):
@@ -198,8 +206,7 @@ def environment_report(environment, option, secret_environment=None, secret_opti
         "warnings": name_warnings(merged, option) + setting_warnings(environment, option),
         "flash_attention": is_true(merged.get("OLLAMA_FLASH_ATTENTION")),
         "kv_cache_type": kv_cache_type(merged),
-        "host": value_text(merged.get("OLLAMA_HOST")),
-        "remote_origins": remote_origins(merged.get("OLLAMA_ORIGINS", "")),
+        "remote_origins": _shown_remote_origins(environment, secret, secret_option),
     }
 
 
