@@ -67,15 +67,12 @@ def inventory(role, role_cases):
     return {"all": {"hosts": hosts}}
 
 
-def run_role(role, role_cases, folder):
-    """The json callback's output of the role applied to every host, and the seconds the run took."""
+def run_playbook_on(folder, inventory_data, roles):
+    """The json callback's output of ``roles`` applied, in check mode, to the hosts of ``inventory_data``."""
     with open(os.path.join(folder, "inventory.yml"), "w") as handle:
-        yaml.safe_dump(inventory(role, role_cases), handle, allow_unicode=True)
+        yaml.safe_dump(inventory_data, handle, allow_unicode=True)
     with open(os.path.join(folder, "playbook.yml"), "w") as handle:
-        yaml.safe_dump(
-            [{"name": "Bad inputs", "hosts": "all", "gather_facts": False, "roles": ["local_llm.ollama.%s" % role]}],
-            handle,
-        )
+        yaml.safe_dump([{"name": "Bad inputs", "hosts": "all", "gather_facts": False, "roles": roles}], handle)
     env = module_env(
         {
             "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
@@ -94,15 +91,20 @@ def run_role(role, role_cases, folder):
         }
     )
     command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", "inventory.yml", "playbook.yml", "--check"]
-    started = time.monotonic()
     proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=600, check=False)
-    seconds = time.monotonic() - started
     try:
-        return json.loads(proc.stdout[proc.stdout.index("{") : proc.stdout.rindex("}") + 1]), seconds
+        return json.loads(proc.stdout[proc.stdout.index("{") : proc.stdout.rindex("}") + 1])
     except ValueError:
         raise AssertionError(
             "ansible-playbook printed no JSON (rc=%s):\n%s" % (proc.returncode, proc.stdout + proc.stderr)
         )
+
+
+def run_role(role, role_cases, folder):
+    """The json callback's output of the role applied to every host, and the seconds the run took."""
+    started = time.monotonic()
+    output = run_playbook_on(folder, inventory(role, role_cases), ["local_llm.ollama.%s" % role])
+    return output, time.monotonic() - started
 
 
 def host_results(output):
