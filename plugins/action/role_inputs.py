@@ -6,7 +6,8 @@
 
 The kinds are in the role's meta/kinds.yml, beside meta/argument_specs.yml; each value is templated from the task's
 variables and given, as it is, to problem() of plugins/module_utils/kinds/_kinds.py, the validator the modules use.
-Every problem is reported at once, on the controller, before the role's first request to the host."""
+Every problem is reported at once, on the controller, before the role's first request to the host. A playbook
+passes its own variables' kinds as ``kinds``."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,7 +16,7 @@ __metaclass__ = type
 import os
 
 import yaml
-from ansible.errors import AnsibleError, AnsibleUndefinedVariable
+from ansible.errors import AnsibleUndefinedVariable
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._kinds import check_declaration, problem
@@ -52,7 +53,7 @@ class ActionModule(ActionBase):
     def _role_path(self):
         role = self._task._role
         if role is None:
-            raise AnsibleError("role_inputs runs only inside a role (it reads the role's meta/kinds.yml)")
+            raise ValueError("outside a role, role_inputs needs kinds: (a role's come from its meta/kinds.yml)")
         return role._role_path
 
     def _value(self, name, task_vars):
@@ -68,8 +69,10 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         entry_point = self._task.args.get("entry_point", "main")
         try:
-            declarations = read_kinds(self._role_path(), entry_point)
-        except (OSError, ValueError, yaml.YAMLError) as exc:
+            declarations = self._task.args.get("kinds") or read_kinds(self._role_path(), entry_point)
+            for declaration in declarations.values():
+                check_declaration(declaration)
+        except (OSError, ValueError, AttributeError, yaml.YAMLError) as exc:
             result.update(failed=True, msg="role_inputs: %s" % exc)
             return result
         values, unresolved = {}, []

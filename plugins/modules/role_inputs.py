@@ -32,13 +32,24 @@ options:
     description: The entry point of C(meta/argument_specs.yml) whose variables to check.
     type: str
     default: main
+  kinds:
+    description:
+      - The kinds of the variables to check, C(variable: declaration) as in C(meta/kinds.yml), instead of the calling
+        role's. Playbooks check their own variables with it.
+    type: dict
 notes:
-  - Only inside a role; the action plugin finds the role's path itself.
+  - Without O(kinds), only inside a role; the action plugin finds the role's path itself.
 """
 
 EXAMPLES = r"""
 - name: Check the role's variables by their kinds before anything else
   local_llm.ollama.role_inputs:
+
+- name: Check a playbook's own variables by their kinds
+  local_llm.ollama.role_inputs:
+    kinds:
+      eval_report_root: {kind: text, nonempty: true, single_line: true, "null": true}
+      eval_require_network_isolation: {kind: flag, "null": true}
 """
 
 RETURN = r"""
