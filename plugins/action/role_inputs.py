@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 import yaml
 from ansible.errors import AnsibleUndefinedVariable
@@ -22,6 +23,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._kinds import check_declaration, problem
 
 KINDS_FILE = os.path.join("meta", "kinds.yml")
+TEMPLATE_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def read_kinds(role_path, entry_point):
@@ -36,12 +38,37 @@ def read_kinds(role_path, entry_point):
     return declarations
 
 
-def input_problems(declarations, values):
+def plain(value):
+    """The value as plain Python data (Ansible's templating gives subclasses of dict, list and str)."""
+    if isinstance(value, dict):
+        return dict((plain(key), plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
+def shown_name(name, raw):
+    """The variable's name, and the variable its value comes from when that is a template ('custom_model_host
+    (default: ollama_listen)'), so the message leads to what the user set."""
+    sources = TEMPLATE_VARIABLE.findall(raw) if isinstance(raw, str) else []
+    sources = [source for source in sources if source != name]
+    return "%s (default: %s)" % (name, ", ".join(sources)) if sources else name
+
+
+def input_problems(declarations, values, raw_values=None):
     """One line per variable whose value is not of its kind; ``values`` maps each variable to its templated value,
-    variables that are not set are missing from it."""
+    variables that are not set are missing from it; ``raw_values`` holds them before templating."""
     problems = []
     for name, declaration in declarations.items():
-        words = problem(declaration, name, values.get(name))
+        words = problem(declaration, shown_name(name, (raw_values or {}).get(name)), values.get(name))
         if words is not None:
             problems.append(words)
     return problems
@@ -61,7 +88,7 @@ class ActionModule(ActionBase):
         if name not in task_vars:
             return False, None
         try:
-            return True, self._templar.template(task_vars[name])
+            return True, plain(self._templar.template(task_vars[name]))
         except AnsibleUndefinedVariable:
             return False, None
 
@@ -82,7 +109,8 @@ class ActionModule(ActionBase):
                 values[name] = value
             elif name in (task_vars or {}):
                 unresolved.append(name)
-        problems = input_problems({n: d for n, d in declarations.items() if n not in unresolved}, values)
+        checked = dict((name, declaration) for name, declaration in declarations.items() if name not in unresolved)
+        problems = input_problems(checked, values, task_vars)
         result.update(changed=False, checked=sorted(set(declarations) - set(unresolved)), unresolved=unresolved)
         if problems:
             result.update(failed=True, problems=problems, msg="; ".join(problems) + ".")
