@@ -457,7 +457,7 @@ ROLE_CASES = [
     role("ollama_native", "plain http release URL", {"ollama_native_release_url": "http://mirror.example/ollama"},
          "ollama_native_release_url", "https://"),
     role("ollama_native", "secret with a line break", {"ollama_native_secret_environment": {"HTTPS_PROXY": "http://proxy\nX-Evil: 1"}},
-         "ollama_native_secret_environment", "single-line", absent=["X-Evil"]),
+         "ollama_native_secret_environment", "single lines", absent=["X-Evil"]),
     role("ollama_native", "wait timeout text", {"ollama_native_wait_timeout": "soon"}, "ollama_native_wait_timeout", "a whole number of seconds"),
     role("ollama_native", "wait timeout negative", {"ollama_native_wait_timeout": -1}, "ollama_native_wait_timeout", "seconds from 1 to"),
     role("ollama_native", "install_dependencies text", {"ollama_native_install_dependencies": "maybe"},
