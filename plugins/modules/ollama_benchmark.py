@@ -49,23 +49,25 @@ options:
     type: list
     elements: str
   runs:
-    description: Number of counted requests; the summary is over these.
+    description: Number of counted requests (V(1) to V(1000)); the summary is over these.
     type: int
     default: 3
   warmup:
-    description: Number of requests sent first and not counted (they load the model and warm the caches).
+    description:
+      - Number of requests sent first and not counted (they load the model and warm the caches); V(0) to V(100).
     type: int
     default: 1
   num_predict:
     description:
       - Number of tokens every request generates (Ollama option C(num_predict)), so all runs do the same work.
-      - At least V(16); Ollama reports generation time in whole microseconds.
+      - V(16) to V(1048576); fewer than 16 make the rate noisy, since Ollama reports generation time in whole
+        microseconds.
     type: int
     default: 128
   num_ctx:
     description:
-      - Context length to load the model with (Ollama option C(num_ctx)). Fixed by default so that hosts are
-        compared at the same context; Ollama's own default depends on the GPU's memory.
+      - Context length to load the model with (Ollama option C(num_ctx)), V(1) to V(2097152). Fixed by default so
+        that hosts are compared at the same context; Ollama's own default depends on the GPU's memory.
       - The generation rate falls as the context fills; the prompts here are short, so this measures the rate at
         an almost empty context.
     type: int
@@ -86,6 +88,12 @@ options:
       - The GPU share is read from C(/api/ps) after the last run, so a value that unloads the model at once
         (V(0)) leaves it unknown.
     type: str
+  deadline:
+    description:
+      - Seconds all the requests (warm-up and counted) may take together. Once they are spent the module fails
+        before the next request, naming how many were done; V(1) to V(86400).
+    type: int
+    default: 3600
   api:
     description:
       - V(chat) sends one user message to C(/api/chat) (the model's chat template is applied);
@@ -341,6 +349,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.gpu import _facts
 from ansible_collections.local_llm.ollama.plugins.module_utils.kinds._module import KindCheckedModule
 from ansible_collections.local_llm.ollama.plugins.module_utils.measure import _module as _measuring
 from ansible_collections.local_llm.ollama.plugins.module_utils.measure._generations import (
+    DeadlinePassed,
     Generations,
     keep_alive_value,
 )
@@ -351,6 +360,7 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._api_modul
     api_kinds,
     client_from_module,
     hide_credentials,
+    seconds_kind,
 )
 
 
@@ -391,7 +401,7 @@ def measure(client, params, settings):
     )
     return [
         _benchmark.run_record(number, prompt, timed.final, timed.first_content_seconds)
-        for number, (prompt, timed) in enumerate(generations.counted(prompts, params["warmup"]), 1)
+        for number, (prompt, timed) in enumerate(generations.counted(prompts, params["warmup"], params["deadline"]), 1)
     ]
 
 
@@ -448,6 +458,7 @@ def argument_spec():
         require_full_gpu_offload=dict(type="bool", default=False),
         gpu_bandwidth_gbps=dict(type="float"),
         gather_gpu=dict(type="bool", default=True),
+        deadline=dict(type="int", default=3600),
     )
     return spec
 
@@ -476,20 +487,21 @@ def option_kinds():
         require_full_gpu_offload={"kind": "flag"},
         gpu_bandwidth_gbps={"kind": "number", "above": 0, "max": 1000000, "unit": "GB/s"},
         gather_gpu={"kind": "flag"},
+        deadline=seconds_kind("deadline"),
     )
     return kinds
 
 
 MAX_RUNS = 1000
 MAX_WARMUP = 100
-MAX_NUM_PREDICT = 32768
+MAX_NUM_PREDICT = 2**20
 MAX_NUM_CTX = 2**21
 
 
 def main():
     module = KindCheckedModule(argument_spec=argument_spec(), kinds=option_kinds(), supports_check_mode=True)
     hide_credentials(module)
-    _measuring.exit_with(module, run, "benchmarking", _benchmark.BenchmarkInputError)
+    _measuring.exit_with(module, run, "benchmarking", (_benchmark.BenchmarkInputError, DeadlinePassed))
 
 
 if __name__ == "__main__":

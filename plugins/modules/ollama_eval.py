@@ -46,15 +46,16 @@ options:
     type: bool
     default: false
   temperature:
-    description: Sampling temperature of every request; V(0) makes the answers repeatable.
+    description: Sampling temperature of every request, V(0) to V(100); V(0) makes the answers repeatable.
     type: float
     default: 0
   seed:
-    description: Sampling seed of every request.
+    description: Sampling seed of every request (a 32-bit integer).
     type: int
     default: 42
   num_tasks:
-    description: Run only the first this many tasks (after O(task_ids) and O(languages)); all when not set.
+    description:
+      - Run only the first this many tasks (after O(task_ids) and O(languages)), V(1) to V(100000); all when not set.
     type: int
   task_ids:
     description: Run only the tasks with these ids (for example V(py-lru-cache)).
@@ -77,11 +78,12 @@ options:
     type: bool
     default: true
   num_predict:
-    description: Maximum tokens per answer (Ollama option C(num_predict)); a longer answer is cut there.
+    description:
+      - Maximum tokens per answer (Ollama option C(num_predict)), V(16) to V(1048576); a longer answer is cut there.
     type: int
     default: 1024
   num_ctx:
-    description: Context length to load the model with (Ollama option C(num_ctx)).
+    description: Context length to load the model with (Ollama option C(num_ctx)), V(1) to V(2097152).
     type: int
     default: 4096
   options:
@@ -106,7 +108,7 @@ options:
     type: int
     default: 10
   memory_limit_mb:
-    description: Memory limit of one run in MiB (address space for Python, data segment for Go).
+    description: Memory limit of one run in MiB (address space for Python, data segment for Go), at least V(64).
     type: int
     default: 512
   max_processes:
@@ -508,7 +510,7 @@ def argument_spec():
     return spec
 
 
-MAX_NUM_PREDICT = 32768
+MAX_NUM_PREDICT = 2**20
 MAX_NUM_CTX = 2**21
 INT32 = 2**31 - 1
 

@@ -56,7 +56,8 @@ options:
     type: str
   modelfile_path:
     description:
-      - Path of a Modelfile on the managed host; relative C(FROM)/C(ADAPTER) paths are relative to its folder.
+      - Absolute path of a Modelfile on the managed host; relative C(FROM)/C(ADAPTER) paths are relative to its
+        folder. A C(.gguf) file is refused with a hint to give it as O(gguf_path).
     type: path
   from:
     description:
@@ -78,7 +79,8 @@ options:
   parameters:
     description:
       - Model parameters (C(num_ctx), C(temperature), C(stop), ...), typed the way the ollama CLI types them.
-      - Unknown, removed or wrongly typed parameters are rejected before any request; C(stop) is always a list.
+      - Unknown, removed or wrongly typed parameters (NaN and infinity included) are rejected before any request;
+        C(stop) is a list of strings (a bare string is refused).
       - Merged over the base model's parameters (lists replaced whole).
     type: dict
   messages:
@@ -137,6 +139,9 @@ options:
       - Where the module writes its progress. Set by the action plugin; leave it unset.
     type: path
 notes:
+  - Every option's value is checked against its kind (a string, a list of strings, a number in a range, an
+    absolute path...) as the task gave it, before any request; a list is never read as a string nor a string as
+    a list, and all problems are reported at once.
   - Offline hosts cannot pull. Import the model with O(gguf_path), or copy a seeded model store
     (C(blobs/) and C(manifests/)) into the server's C(OLLAMA_MODELS) directory.
   - Servers older than 0.5.5 receive the old C(modelfile) form of C(/api/create); C(GET /api/version) is asked

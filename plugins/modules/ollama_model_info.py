@@ -26,7 +26,8 @@ extends_documentation_fragment:
 options:
   name:
     description:
-      - Only report these models (matched case-insensitively; the tag defaults to V(latest)).
+      - Only report these models (matched case-insensitively; the tag defaults to V(latest)). One name may be
+        given without a list; a comma is not a separator (a model name has none).
       - Names not on the server are listed in RV(missing).
     type: list
     elements: str

@@ -144,7 +144,7 @@ def userinfo(value):
 
 def seconds(option, value, largest):
     """The words of a duration option's kind (kinds/_kinds.py): the option, the unit, the range and the value."""
-    return "%s accepts a whole number of seconds from" % option, "to %d, got the number %s" % (largest, value)
+    return "%s accepts a whole number of seconds" % option, "to %d, got the number %s" % (largest, value)
 
 
 def slow_pull(ctx):
@@ -310,7 +310,9 @@ FILE_CASES = [
           "Modelfile", absent=["GGUF"]),
     model("modelfile_path directory", {"modelfile_path": "{dir}/adir"}, "modelfile_path:", "Modelfile", absent=["GGUF"]),
     model("modelfile_path empty", {"modelfile_path": ""}, "modelfile_path is empty", "Modelfile", absent=["GGUF"]),
-    model("modelfile_path not UTF-8", {"modelfile_path": "{dir}/latin1/Modelfile"}, "modelfile_path:", "cannot read", "utf-8"),
+    model("modelfile_path not UTF-8", {"modelfile_path": "{dir}/latin1/Modelfile"}, "modelfile_path:", "not a Modelfile", "UTF-8"),
+    model("modelfile_path a GGUF file", {"modelfile_path": "{dir}/weights.bin"}, "modelfile_path:", "GGUF file", "gguf_path"),
+    model("modelfile_path a .gguf name", {"modelfile_path": "{dir}/not.gguf"}, "modelfile_path: this is a GGUF file", "gguf_path"),
     # A relative FROM is looked for next to the Modelfile, and the message says where it looked.
     model("modelfile_path relative FROM missing next to it", {"modelfile_path": "{dir}/elsewhere/Modelfile"},
           "FROM ./weights.gguf", "{dir}/elsewhere/weights.gguf", "no such file"),
@@ -378,8 +380,8 @@ BENCHMARK_CASES = [
     bench("benchmark runs text", {"runs": "three"}, "runs accepts a whole number", "'three'"),
     bench("benchmark runs 2.5", {"runs": 2.5}, "runs accepts a whole number", "2.5"),
     bench("benchmark warmup -1", {"warmup": -1}, "warmup accepts a whole number of unmeasured requests from 0 to 100"),
-    bench("benchmark num_predict 0", {"num_predict": 0}, "num_predict accepts a whole number of tokens from 16 to 32768"),
-    bench("benchmark num_predict 15", {"num_predict": 15}, "num_predict accepts a whole number of tokens from 16 to 32768"),
+    bench("benchmark num_predict 0", {"num_predict": 0}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
+    bench("benchmark num_predict 15", {"num_predict": 15}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
     bench("benchmark num_ctx 0", {"num_ctx": 0}, "num_ctx accepts a whole number of tokens from 1 to 2097152"),
     bench("benchmark min_tokens_per_second 0", {"min_tokens_per_second": 0}, "min_tokens_per_second", "greater than 0"),
     bench("benchmark min_tokens_per_second -5", {"min_tokens_per_second": -5}, "min_tokens_per_second", "greater than 0"),
@@ -799,6 +801,7 @@ def files(tmp_path_factory):
     (base / "adir").mkdir()
     (base / "not.gguf").write_text("this is a text file, not GGUF weights\n")
     (base / "empty.gguf").write_bytes(b"")
+    make_gguf(str(base / "weights.bin"))
     for folder, content in (
         ("latin1", b"FROM llama3.2\nSYSTEM caf\xe9\n"),
         ("elsewhere", b"FROM ./weights.gguf\n"),

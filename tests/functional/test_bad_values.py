@@ -53,7 +53,7 @@ def test_values_are_refused_and_repeatable(declaration):
 
 
 def _has(values, test):
-    return any(test(value) for _, value in values)
+    return any(test(value) for label, value in values if label)
 
 
 def test_the_families_of_the_issue_are_generated():

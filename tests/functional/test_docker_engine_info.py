@@ -205,5 +205,5 @@ def test_the_socket_resolving_into_docker_desktop_counts(tmp_path):
 def test_a_timeout_that_is_not_positive_fails_clearly(tmp_path):
     run = run_module("docker_engine_info", {"timeout": 0}, check=True, env={"PATH": str(tmp_path)})
     assert run.returncode != 0 and run["failed"] is True
-    assert run["msg"] == "timeout must be a positive number of seconds, got 0"
+    assert run["msg"] == "timeout accepts a whole number of seconds from 1 to 86400, got the number 0"
     assert run.traceback_free

@@ -163,11 +163,11 @@ def test_missing_model_fails_clearly_without_generating(emulator):
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        ({"runs": 0}, "runs must be at least 1"),
-        ({"num_predict": 4}, "num_predict must be at least 16"),
+        ({"runs": 0}, "runs accepts a whole number of measured requests from 1 to 1000, got the number 0"),
+        ({"num_predict": 4}, "num_predict accepts a whole number of tokens from 16 to 1048576"),
         ({"options": {"num_ctx": 2048}}, "options must not contain num_ctx"),
-        ({"prompts": []}, "prompts must be a non-empty list"),
-        ({"api": "embed"}, "value of api must be one of: chat, generate"),
+        ({"prompts": []}, "prompts accepts a non-empty list"),
+        ({"api": "embed"}, "api accepts one of chat, generate, got the string 'embed'"),
         ({"model": "bad name!"}, "model: model name 'bad name!' has an invalid model part"),
     ],
 )
@@ -189,3 +189,12 @@ def test_check_mode_measures_and_reports_no_change(coder):
     run = benchmark(coder, check=True, model="coder:7b", runs=2)
     assert run.returncode == 0 and run["changed"] is False, run.result
     assert len(run["runs"]) == 2 and len(generation_requests(coder)) == 3
+
+
+def test_the_deadline_stops_the_requests_and_says_what_to_change(make_emulator):
+    """At 20 tokens/s each 32-token request takes ~1.6 s: with deadline=1 the second request is never sent."""
+    emu = make_emulator(tokens_per_second={"coder:7b": 20.0}, prompt_tokens_per_second=PROMPT_RATE)
+    emu.seed_local_model("coder:7b")
+    run = benchmark(emu, model="coder:7b", runs=50, warmup=0, deadline=1)
+    assert_clean_failure(run, "deadline=1 s passed after 1 of 50 requests", "lower runs or num_predict")
+    assert len(generation_requests(emu)) == 1

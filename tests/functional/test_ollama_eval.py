@@ -462,8 +462,8 @@ def test_bad_task_files_fail_before_anything_is_sent(coder, tmp_path, content, f
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        ({"num_tasks": 0}, "num_tasks must be at least 1"),
-        ({"min_pass_rate": 120}, "min_pass_rate is a percentage from 0 to 100"),
+        ({"num_tasks": 0}, "num_tasks accepts a whole number from 1 to 100000, got the number 0"),
+        ({"min_pass_rate": 120}, "min_pass_rate accepts a finite number of percent from 0 to 100"),
         ({"options": {"temperature": 1}}, "options must not contain temperature"),
         ({"task_ids": ["py-nope"]}, "task_ids: no task py-nope"),
         ({"sandbox_user": "no-such-user-llo"}, "sandbox_user: there is no user"),
@@ -487,5 +487,6 @@ def test_a_duration_out_of_range_fails_before_any_request(coder, option, value):
     coder.clear_log()
     run = evaluate(coder, {}, **{option: value})
     assert run.returncode != 0 and run.traceback_free, run.result
-    assert run["msg"].startswith("%s=%s is not a number of seconds in 1-86400" % (option, value)), run["msg"]
+    expected = "%s accepts a whole number of seconds from 1 to 86400, got the number %s" % (option, value)
+    assert run["msg"].startswith(expected), run["msg"]
     assert chat_requests(coder) == []

@@ -10,10 +10,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import time
 
 from ansible_collections.local_llm.ollama.plugins.module_utils.measure._stats import rate, rounded
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import coerce_parameters
 from ansible_collections.local_llm.ollama.plugins.module_utils.ollama._generation import timed_generation
+
+
+class DeadlinePassed(ValueError):
+    """The requests of one task took longer than its deadline option allows; the message says what to change."""
+
 
 API_PATHS = {"chat": "/api/chat", "generate": "/api/generate"}
 # keep_alive as Ollama reads it: a number of seconds, or a Go duration (time.ParseDuration) such as 5m or 1h30m.
@@ -89,10 +95,20 @@ class Generations:
         body = request_body(self.api, self.model, prompt, self.options, self.keep_alive)
         return timed_generation(self.client, API_PATHS[self.api], body)
 
-    def counted(self, prompts, warmup=0):
+    def counted(self, prompts, warmup=0, deadline=None):
         """Every prompt in order; the first ``warmup`` requests load the model and warm the caches and are not
-        counted. (prompt, TimedGeneration) of each counted request."""
-        timed = [(prompt, self.ask(prompt)) for prompt in prompts]
+        counted. (prompt, TimedGeneration) of each counted request. ``deadline``: seconds all of them may take;
+        DeadlinePassed before the next request once they are spent."""
+        started = time.monotonic()
+        timed = []
+        for prompt in prompts:
+            spent = time.monotonic() - started
+            if deadline is not None and spent > deadline:
+                raise DeadlinePassed(
+                    "deadline=%d s passed after %d of %d requests (%.0f s); lower runs or num_predict, or raise "
+                    "deadline" % (deadline, len(timed), len(prompts), spent)
+                )
+            timed.append((prompt, self.ask(prompt)))
         return timed[warmup:]
 
 

@@ -95,9 +95,18 @@ def _reject_mixed(params):
 def _read_text(path):
     try:
         with open(path, "rb") as handle:
-            return handle.read().decode("utf-8")
-    except (IOError, OSError, UnicodeDecodeError) as exc:
+            data = handle.read()
+    except (IOError, OSError) as exc:
         raise ModelSpecError("modelfile_path: cannot read %s: %s" % (path, exc))
+    if data.startswith(GGUF_MAGIC):
+        raise ModelSpecError(
+            "modelfile_path: %s is a GGUF file, not a Modelfile: give it as gguf_path (or write a Modelfile whose "
+            "FROM names it)" % path
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelSpecError("modelfile_path: %s is not a Modelfile (UTF-8 text): %s" % (path, exc))
 
 
 def _spec_from_modelfile(text, base_dir, option):

@@ -51,6 +51,7 @@ SECONDS_OPTIONS = {
     "task_timeout": (1, DAY, "how long one task's tests may run"),
     "go_build_timeout": (1, DAY, "how long compiling one Go task may take"),
     "wait_timeout": (1, DAY, "how long to wait for a started server to answer"),
+    "deadline": (1, DAY, "how long all the requests of one task may take together"),
 }
 
 
