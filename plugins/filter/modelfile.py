@@ -2,8 +2,8 @@
 # Copyright: local_llm.ollama contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Filter modelfile_variable_errors (module_utils/model/_modelfile.py) for roles that render Modelfile templates;
-documented in modelfile_variable_errors.yml."""
+"""Filters modelfile_variable_errors and modelfile_errors (module_utils/model/_modelfile.py) for roles that render
+Modelfile templates; documented in modelfile_variable_errors.yml and modelfile_errors.yml."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,6 +11,10 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import (
+    ModelfileError,
+    parse_modelfile,
+)
 from ansible_collections.local_llm.ollama.plugins.module_utils.model._modelfile import (
     modelfile_variable_errors as _errors,
 )
@@ -23,6 +27,16 @@ def modelfile_variable_errors(values):
     return _errors(values)
 
 
+def modelfile_errors(text, where):
+    """The parser's message for a rendered Modelfile that ollama_model would refuse, naming ``where``; empty when it
+    parses."""
+    try:
+        parse_modelfile(text)
+    except ModelfileError as exc:
+        return ["%s: %s" % (where, exc)]
+    return []
+
+
 class FilterModule(object):
     def filters(self):
-        return {"modelfile_variable_errors": modelfile_variable_errors}
+        return {"modelfile_variable_errors": modelfile_variable_errors, "modelfile_errors": modelfile_errors}

@@ -20,9 +20,10 @@ from ansible_collections.local_llm.ollama.plugins.module_utils.host._server_env 
 )
 
 
-def server_env_report(environment, option):
-    """Errors, warnings, flash attention and KV cache type of a server environment dict, by Ollama's own rules."""
-    return environment_report(environment, option)
+def server_env_report(environment, option, secret_environment=None, secret_option=None):
+    """Errors, warnings, flash attention, KV cache type, OLLAMA_HOST and remote origins of a server environment dict
+    (with its secret environment: both as one set), by Ollama's own rules."""
+    return environment_report(environment, option, secret_environment, secret_option)
 
 
 def server_env_errors(environment, option):

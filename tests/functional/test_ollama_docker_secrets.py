@@ -68,7 +68,7 @@ def test_values_reach_a_0600_override_and_never_the_output(tmp_path):
             "single line",
         ),
         (
-            {"OLLAMA_KEEP_ALIVE": "tok3n"},
+            {"OLLAMA_KEEP_ALIVE": "7m"},
             "ollama_docker_secret_environment sets OLLAMA_KEEP_ALIVE, which ollama_docker_environment or the role already set",
         ),
         ({"OLLAMA_HOST": "tok3n"}, "ollama_docker_secret_environment sets OLLAMA_HOST"),

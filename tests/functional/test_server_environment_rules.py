@@ -98,7 +98,7 @@ def test_compose_keeps_odd_values_as_data_and_listens_on_ollama_listen(tmp_path)
         tmp_path,
         {
             "ollama_docker_environment": {
-                "OLLAMA_KEEP_ALIVE": '5m" : x # y',
+                "OLLAMA_EDITOR": '5m" : x # y',
                 "OLLAMA_FLASH_ATTENTION": True,
                 "HTTPS_PROXY": "http://p:3$x",
             },
@@ -120,7 +120,7 @@ def test_compose_keeps_odd_values_as_data_and_listens_on_ollama_listen(tmp_path)
     # Booleans as 1/0 like the native drop-in; every $ doubled, so Compose does not interpolate $x.
     assert service["environment"] == {
         "OLLAMA_HOST": "127.0.0.1:11570",
-        "OLLAMA_KEEP_ALIVE": '5m" : x # y',
+        "OLLAMA_EDITOR": '5m" : x # y',
         "OLLAMA_FLASH_ATTENTION": "1",
         "HTTPS_PROXY": "http://p:3$$x",
     }

@@ -17,6 +17,12 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.local_llm.ollama.plugins.module_utils.host._server_settings import (
+    credentials_problem,
+    setting_problem,
+    setting_warning,
+)
+
 # The variables Ollama 0.32.15 reads (envconfig/config.go); any other OLLAMA_* name draws a warning.
 KNOWN_VARIABLES = (
     "OLLAMA_HOST",
@@ -139,16 +145,68 @@ def name_warnings(environment, option):
     return warnings
 
 
-def environment_report(environment, option):
-    """Every rule for a server environment at once: errors (refuse), warnings (say), and the settings read from it."""
+def setting_problems(environment, option, secret=False):
+    """Each OLLAMA_* value checked by the kind Ollama reads it as (module_utils/host/_server_settings.py)."""
+    problems = []
+    for name in sorted(environment):
+        found = setting_problem(name, value_text(environment[name]), option, secret)
+        if found:
+            problems.append(found)
+    return problems
+
+
+def setting_warnings(environment, option):
+    found = [setting_warning(name, value_text(environment[name]), option) for name in sorted(environment)]
+    return [warning for warning in found if warning]
+
+
+def credential_problems(environment, option, secret_option):
+    problems = []
+    for name in sorted(environment):
+        found = credentials_problem(name, value_text(environment[name]), option, secret_option)
+        if found:
+            problems.append(found)
+    return problems
+
+
+def _shown_remote_origins(environment, secret, secret_option):
+    """The remote origins of OLLAMA_ORIGINS; those of the secret environment as a count, never their values."""
+    if "OLLAMA_ORIGINS" in environment:
+        return remote_origins(environment["OLLAMA_ORIGINS"])
+    hidden = remote_origins(secret.get("OLLAMA_ORIGINS", ""))
+    return ["%d origin(s) in %s (not shown)" % (len(hidden), secret_option)] if hidden else []
+
+
+def environment_report(environment, option, secret_environment=None, secret_option=None):
+    """Every rule for a server environment at once: errors (refuse), warnings (say), and the settings read from it.
+
+    With ``secret_environment`` the two are checked as one set: each value by its kind in both (secret values never
+    shown), credentials refused in the normal one, the KV cache, OLLAMA_HOST and OLLAMA_ORIGINS read from both
+    (``remote_origins``, for the opt-in of the roles)."""
     errors = environment_errors(environment, option)
-    if not isinstance(environment, dict):
-        return {"errors": errors, "warnings": [], "flash_attention": False, "kv_cache_type": ""}
+    secret = secret_environment if secret_environment is not None else {}
+    if secret_environment is not None and not isinstance(secret_environment, dict):
+        errors += ["%s must be a dict of NAME: value, got %s" % (secret_option, type(secret_environment).__name__)]
+    if errors and not (isinstance(environment, dict) and isinstance(secret, dict)):
+        return {
+            "errors": errors,
+            "warnings": [],
+            "flash_attention": False,
+            "kv_cache_type": "",
+            "host": "",
+            "remote_origins": [],
+        }
+    merged = dict(secret, **environment)
+    if secret_environment is not None:
+        errors += credential_problems(environment, option, secret_option)
+        errors += setting_problems(secret, secret_option, secret=True)
+    errors += setting_problems(environment, option)
     return {
-        "errors": errors + cache_problems(environment, option),
-        "warnings": name_warnings(environment, option),
-        "flash_attention": is_true(environment.get("OLLAMA_FLASH_ATTENTION")),
-        "kv_cache_type": kv_cache_type(environment),
+        "errors": errors + cache_problems(merged, option),
+        "warnings": name_warnings(merged, option) + setting_warnings(environment, option),
+        "flash_attention": is_true(merged.get("OLLAMA_FLASH_ATTENTION")),
+        "kv_cache_type": kv_cache_type(merged),
+        "remote_origins": _shown_remote_origins(environment, secret, secret_option),
     }
 
 

@@ -156,3 +156,47 @@ def test_environment_file_escapes_what_systemd_reads_as_special():
         'FLAG="1"',
         'TOKEN="a\\"b\\`c\\$d\\\\e"',
     ]
+
+
+@pytest.mark.parametrize(
+    "environment, fragment",
+    [
+        ({"OLLAMA_KEEP_ALIVE": "forever"}, "OLLAMA_KEEP_ALIVE accepts a duration"),
+        ({"OLLAMA_NUM_PARALLEL": "auto"}, "Ollama would silently take 1"),
+        ({"OLLAMA_MAX_QUEUE": "\uff11\uff12"}, "ASCII digits"),
+        ({"OLLAMA_NOPRUNE": "no"}, "silently read as true"),
+        ({"OLLAMA_MODELS": "models"}, "OLLAMA_MODELS accepts an absolute path"),
+        ({"OLLAMA_DEBUG": "verbose"}, "log level"),
+    ],
+)
+def test_each_setting_is_read_by_its_kind(environment, fragment):
+    errors = _server_env.environment_report(environment, "opt")["errors"]
+    assert len(errors) == 1 and errors[0].startswith("opt: ") and fragment in errors[0]
+
+
+def test_settings_ollama_reads_pass():
+    environment = {"OLLAMA_KEEP_ALIVE": "-1", "OLLAMA_NUM_PARALLEL": "4", "OLLAMA_NOPRUNE": "'true'", "OLLAMA_DEBUG": 2}
+    assert _server_env.environment_report(environment, "opt")["errors"] == []
+
+
+def test_the_two_environments_are_one_set():
+    report = _server_env.environment_report(
+        {"HTTPS_PROXY": "http://user:pass@proxy:3128"},
+        "env",
+        {"OLLAMA_ORIGINS": "*", "OLLAMA_HOST": "0.0.0.0:11434", "OLLAMA_NUM_PARALLEL": "many"},
+        "secret_env",
+    )
+    assert report["remote_origins"] == ["1 origin(s) in secret_env (not shown)"]
+    assert any("put it in the secret environment secret_env" in error for error in report["errors"])
+    assert not any("pass@proxy" in error or "many" in error for error in report["errors"])
+    assert any(error.startswith("secret_env: OLLAMA_NUM_PARALLEL") for error in report["errors"])
+
+
+def test_credentials_in_the_secret_environment_pass():
+    report = _server_env.environment_report({}, "env", {"HTTPS_PROXY": "http://user:pass@proxy:3128"}, "secret_env")
+    assert report["errors"] == []
+
+
+def test_yes_for_a_boolean_is_a_warning():
+    report = _server_env.environment_report({"OLLAMA_FLASH_ATTENTION": "yes"}, "opt")
+    assert report["errors"] == [] and any("write 1 or true" in warning for warning in report["warnings"])
