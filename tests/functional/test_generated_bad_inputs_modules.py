@@ -43,11 +43,15 @@ BOUND_SECONDS = 5
 VERDICTS = ("clear", "unclear", "traceback", "wrong success", "mutating", "slow")
 MUTATING = {("POST", "/api/create"), ("POST", "/api/pull"), ("POST", "/api/push"), ("POST", "/api/copy")}
 MUTATING |= {("DELETE", "/api/delete")}
-MODULES = sorted(
+MODULE_FILES = sorted(
     name[: -len(".py")]
     for name in os.listdir(os.path.join(COLLECTION_DIR, "plugins", "modules"))
     if name.endswith(".py") and not name.startswith("_")
 )
+# role_inputs is documentation for an action plugin that runs on the controller and never sends a module to a host:
+# it has no main() to run here, and the role half (test_generated_bad_inputs_roles.py) runs it in every role.
+CONTROLLER_ONLY = ["role_inputs"]
+MODULES = [name for name in MODULE_FILES if name not in CONTROLLER_ONLY]
 # Valid arguments each module runs with, the option under test replacing its own; {emu} is the emulator's URL and
 # {dir} a folder of this run. A value that wrongly passes then meets a server without the model, a missing file...
 BASE_ARGS = {
@@ -220,6 +224,12 @@ def cases(name):
 def test_every_option_has_a_kind(name):
     code = module_code(name)
     assert undeclared_options(code.argument_spec(), code.option_kinds()) == ([], [])
+
+
+@pytest.mark.parametrize("name", CONTROLLER_ONLY)
+def test_a_controller_only_module_is_an_action_plugin_without_main(name):
+    assert os.path.isfile(os.path.join(COLLECTION_DIR, "plugins", "action", name + ".py"))
+    assert not hasattr(module_code(name), "main")
 
 
 def test_every_module_has_valid_arguments_here():
