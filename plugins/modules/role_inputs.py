@@ -34,7 +34,7 @@ options:
     default: main
   kinds:
     description:
-      - The kinds of the variables to check, C(variable: declaration) as in C(meta/kinds.yml), instead of the calling
+      - The kinds of the variables to check, each variable mapped to its declaration as in C(meta/kinds.yml), instead of the calling
         role's. Playbooks check their own variables with it.
     type: dict
 notes:

@@ -22,7 +22,7 @@ def served(make_emulator):
 def verify(emu, report, **extra):
     settings = dict({"ollama_listen": "127.0.0.1:%d" % emu.port, "verify_speed_report": str(report)}, **extra)
     emu.clear_log()
-    _, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"), settings)
+    _rc, output = run_playbook(os.path.join(PLAYBOOKS, "verify.yml"), settings)
     probes = [call for call in emu.request_log if call["path"] == "/api/chat"]
     table = output[output.index("verify localhost:") :].splitlines()
     speed = next((line for line in table if "generation speed" in line), "")

@@ -35,7 +35,9 @@ measured_converge() {
 }
 
 declare -a RESULTS=() CPU_BY_COUNT=() WALL_BY_COUNT=()
-for n in ${@:-1 3 6}; do
+counts=("$@")
+[ "${#counts[@]}" -gt 0 ] || counts=(1 3 6)
+for n in "${counts[@]}"; do
   "$HERE/lab.sh" down >/dev/null 2>&1 || true
   "$HERE/lab.sh" up "$n" >/dev/null
   # The lab inventory pattern next to the inventory, and the simulated GPU classes of scenario lab.
