@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -35,12 +36,16 @@ def check_kinds(argument_spec, kinds):
 
 
 def _given_values(argument_spec, raw):
-    """{option: value as given}, aliases read as their option; None is an option left unset, as Ansible reads it."""
+    """{option: value as given}, aliases read as their option; None is an option left unset, as Ansible reads it. A
+    type path option's text is read after ~ and $VAR are expanded, as AnsibleModule expands it on the host."""
     given = {}
     for option, spec in argument_spec.items():
         for name in [option] + list(spec.get("aliases") or []):
             if name in raw:
-                given[option] = raw[name]
+                value = raw[name]
+                if spec.get("type") == "path" and isinstance(value, str):
+                    value = os.path.expanduser(os.path.expandvars(value))
+                given[option] = value
     return given
 
 
