@@ -145,28 +145,23 @@ def name_warnings(environment, option):
     return warnings
 
 
+def _messages(environment, check):
+    """check(name, value as text) for each variable in name order, the messages it gave (None: nothing to say)."""
+    found = [check(name, value_text(environment[name])) for name in sorted(environment)]
+    return [message for message in found if message]
+
+
 def setting_problems(environment, option, secret=False):
     """Each OLLAMA_* value checked by the kind Ollama reads it as (module_utils/host/_server_settings.py)."""
-    problems = []
-    for name in sorted(environment):
-        found = setting_problem(name, value_text(environment[name]), option, secret)
-        if found:
-            problems.append(found)
-    return problems
+    return _messages(environment, lambda name, text: setting_problem(name, text, option, secret))
 
 
 def setting_warnings(environment, option):
-    found = [setting_warning(name, value_text(environment[name]), option) for name in sorted(environment)]
-    return [warning for warning in found if warning]
+    return _messages(environment, lambda name, text: setting_warning(name, text, option))
 
 
 def credential_problems(environment, option, secret_option):
-    problems = []
-    for name in sorted(environment):
-        found = credentials_problem(name, value_text(environment[name]), option, secret_option)
-        if found:
-            problems.append(found)
-    return problems
+    return _messages(environment, lambda name, text: credentials_problem(name, text, option, secret_option))
 
 
 def _shown_remote_origins(environment, secret, secret_option):
