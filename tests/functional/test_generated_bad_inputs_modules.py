@@ -28,6 +28,7 @@ import signal
 import time
 
 import pytest
+from bad_value_tally import registered_tally
 from bad_values import DEFAULT_SEED, accepted_words, bad_values
 from module_runner import COLLECTION_DIR, calls
 from ollama_emulator import Emulator
@@ -66,47 +67,11 @@ BASE_ARGS = {
 }
 
 
-class Tally:
-    """Verdicts per module, the free options apart; printed at the end of the run."""
-
-    def __init__(self):
-        self.counts = {}
-        self.free = {}
-        self.details = []
-
-    def record(self, module, verdict, detail):
-        counts = self.counts.setdefault(module, dict((name, 0) for name in VERDICTS))
-        counts[verdict] += 1
-        if verdict != "clear":
-            self.details.append("%s: %s: %s" % (verdict, module, detail[:400]))
-
-    def lines(self):
-        lines = list(self.details)
-        for module in sorted(self.counts):
-            counts = self.counts[module]
-            lines.append(
-                "%s: %d tried / %s / %d free option(s)"
-                % (
-                    module,
-                    sum(counts.values()),
-                    " / ".join("%d %s" % (counts[verdict], verdict) for verdict in VERDICTS),
-                    self.free.get(module, 0),
-                )
-            )
-        return lines
-
-    def pytest_terminal_summary(self, terminalreporter):
-        if self.counts:
-            terminalreporter.write_sep("-", "generated bad input tally (modules)")
-            for line in self.lines():
-                terminalreporter.write_line(line)
-
-
 @pytest.fixture(scope="module")
 def tally(request):
-    found = Tally()
-    request.config.pluginmanager.register(found, "generated-bad-input-tally-modules")
-    return found
+    return registered_tally(
+        request, "generated bad input tally (modules)", VERDICTS, "generated-bad-input-tally-modules"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +206,8 @@ def test_generated_bad_values_fail_clearly(name, emulator, run_dir, tally, monke
     monkeypatch.delenv("OLLAMA_HOST", raising=False)
     code = module_code(name)
     kinds = code.option_kinds()
-    tally.free[name] = sum(1 for declaration in kinds.values() if declaration["kind"] == "free")
+    free = sum(1 for declaration in kinds.values() if declaration["kind"] == "free")
+    tally.notes[name] = " / %d free option(s)" % free
     base = dict((key, fill(value, emulator, run_dir)) for key, value in BASE_ARGS[name].items())
     unclear = []
     tried = 0

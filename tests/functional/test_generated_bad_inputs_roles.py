@@ -27,6 +27,7 @@ import time
 import pytest
 import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from bad_value_tally import registered_tally
 from bad_values import accepted_words, bad_values
 from module_runner import BIN_DIR, COLLECTION_DIR, COLLECTIONS_ROOT, module_env
 
@@ -183,47 +184,9 @@ def judge(variable, declaration, results):
     return "clear", own[0]
 
 
-class Tally:
-    """Verdicts per role; printed at the end of the run."""
-
-    def __init__(self):
-        self.counts = {}
-        self.details = []
-        self.seconds = {}
-
-    def record(self, role, verdict, detail):
-        counts = self.counts.setdefault(role, dict((name, 0) for name in VERDICTS))
-        counts[verdict] += 1
-        if verdict != "clear":
-            self.details.append("%s: %s: %s" % (verdict, role, detail[:400]))
-
-    def lines(self):
-        lines = list(self.details)
-        for role in sorted(self.counts):
-            counts = self.counts[role]
-            lines.append(
-                "%s: %d tried / %s (%.0f s)"
-                % (
-                    role,
-                    sum(counts.values()),
-                    " / ".join("%d %s" % (counts[verdict], verdict) for verdict in VERDICTS),
-                    self.seconds.get(role, 0),
-                )
-            )
-        return lines
-
-    def pytest_terminal_summary(self, terminalreporter):
-        if self.counts:
-            terminalreporter.write_sep("-", "generated bad input tally (roles)")
-            for line in self.lines():
-                terminalreporter.write_line(line)
-
-
 @pytest.fixture(scope="module")
 def tally(request):
-    found = Tally()
-    request.config.pluginmanager.register(found, "generated-bad-input-tally-roles")
-    return found
+    return registered_tally(request, "generated bad input tally (roles)", VERDICTS, "generated-bad-input-tally-roles")
 
 
 def test_generated_values_are_bad():
@@ -242,7 +205,7 @@ def test_generated_bad_values_fail_clearly_at_the_input_checks(role, tally):
     kinds = _read(role, "kinds.yml")["kinds"]["main"]
     with tempfile.TemporaryDirectory(prefix="llo-bad-role-") as folder:
         output, seconds = run_role(role, hosts_cases, folder)
-    tally.seconds[role] = seconds
+    tally.notes[role] = " (%.0f s)" % seconds
     results = host_results(output)
     defaults = dict(results.get(GOOD_HOST, []))
     passed = [name for name, result in defaults.items() if is_input_check(name) and not result.get("failed")]
